@@ -1,0 +1,711 @@
+/*
+ * pacct.c: read a stream of accounting records, forwards or backwards.
+ *
+ * One pure function, scan(), decides what the bytes at a position are: a
+ * record, a run of bytes that is not records, a short tail, or "show me
+ * more".  Forward reading feeds it a sliding buffer.  Backward reading first
+ * runs it over the whole stream to note, every WINDOW_SIZE bytes, a position
+ * where an item starts (a checkpoint: bounded memory, 16 bytes a MiB); then
+ * it reads the windows between checkpoints from the last to the first,
+ * scans each forwards and hands out its items in reverse.  Because scan()
+ * depends only on the bytes and the position's state, both directions see
+ * exactly the same items.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "macro.h"
+#include "pacct.h"
+
+#define RESYNC_RUN	3	/* valid records in a row that end a skip */
+#define LOOKAHEAD	((RESYNC_RUN + 1) * ACCT_RECORD_MAX)
+#define BUF_SIZE	(256 * 1024)
+#define IN_SIZE		(64 * 1024)
+#define WINDOW_SIZE	(1024 * 1024)
+
+enum item_kind {
+	ITEM_NEED_MORE,
+	ITEM_END,
+	ITEM_RECORD,
+	ITEM_SKIP,
+	ITEM_PARTIAL,
+};
+
+struct item {
+	enum item_kind	kind;
+	bool		all_zero;
+	uint64_t	offset;
+	uint64_t	length;
+	const uint8_t	*data;		/* valid until the next item */
+};
+
+struct checkpoint {
+	uint64_t	offset;
+	bool		strict;		/* the item before was a skip */
+};
+
+struct pacct_reader {
+	char		*name;
+	int		fd;
+	enum pacct_direction direction;
+	unsigned	ahz;
+	int		error;		/* sticky -errno */
+	uint64_t	last_offset;
+	struct pacct_stats stats;
+	size_t		record_size;	/* 0 until the first bytes are seen */
+
+	/* Compressed (or peeked) input. */
+	bool		gzip;
+	bool		member_done;
+	bool		in_eof;
+	z_stream	zs;
+	bool		zs_ready;
+	uint8_t		*in;
+	size_t		in_pos, in_len;
+
+	/* Forward scanning: stream bytes [buf_offset, buf_offset + buf_len). */
+	uint8_t		*buf;
+	size_t		buf_pos, buf_len;
+	uint64_t	buf_offset;
+	bool		src_eof;
+	bool		strict;
+
+	/* Merging of adjacent skips. */
+	bool		have_pending, have_peek;
+	struct item	pending, peek;
+
+	/* Backward reading. */
+	struct checkpoint *cps;
+	size_t		n_cps, window;
+	uint64_t	size;
+	int		deferred_error;	/* of decompression, after the end */
+	uint8_t		*wbuf;
+	uint64_t	wbuf_offset;
+	struct item	*witems;
+	size_t		n_witems, witems_cap;
+};
+
+static bool
+all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+/* Could a record of this stream's size start at p (size bytes there)? */
+static bool
+slot_valid(const uint8_t *p, size_t size)
+{
+	return (p[1] & 0x7f) <= 3 && acct_record_size(p[1]) == size &&
+	    !all_zero(p, size);
+}
+
+/*
+ * Is p the start of RESYNC_RUN valid records of one version (fewer when
+ * the stream ends first)?  1 yes, 0 no, -1 cannot tell without more bytes.
+ */
+static int
+run_valid(const uint8_t *p, size_t avail, bool eof, size_t size)
+{
+	if (avail < size)
+		return eof ? 0 : -1;
+	if (!slot_valid(p, size))
+		return 0;
+	for (size_t i = 1; i < RESYNC_RUN; i++) {
+		size_t off = i * size;
+
+		if (off + size > avail)
+			return eof ? 1 : -1;
+		if (!slot_valid(p + off, size) || p[off + 1] != p[1])
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Classify the bytes at data (avail of them; eof: nothing follows).  strict
+ * is set after a skip: then a record must be confirmed by the next ones
+ * before reading resumes.  Sets *ret_length for everything but NEED_MORE and
+ * END.  Never asks for more than LOOKAHEAD bytes.
+ */
+static enum item_kind
+scan(const uint8_t *data, size_t avail, bool eof, size_t size, bool strict,
+    size_t *ret_length)
+{
+	size_t q;
+
+	if (avail == 0)
+		return eof ? ITEM_END : ITEM_NEED_MORE;
+	if (avail < size) {
+		*ret_length = avail;
+		return eof ? ITEM_PARTIAL : ITEM_NEED_MORE;
+	}
+	if (!strict && slot_valid(data, size)) {
+		*ret_length = size;
+		return ITEM_RECORD;
+	}
+	if (strict) {
+		switch (run_valid(data, avail, eof, size)) {
+		case 1:
+			*ret_length = size;
+			return ITEM_RECORD;
+		case -1:
+			return ITEM_NEED_MORE;
+		}
+	}
+	/* Not a record here: find where records start again. */
+	for (q = 1; q + size <= avail; q++) {
+		size_t z = q;
+
+		/* A candidate must hold a non-zero byte: jump over holes. */
+		while (z < avail && data[z] == 0)
+			z++;
+		if (z - q >= size) {
+			q = z - size;
+			continue;
+		}
+		if (run_valid(data + q, avail - q, eof, size) != 0)
+			break;
+	}
+	*ret_length = q + size <= avail || !eof ? q : avail;
+	return ITEM_SKIP;
+}
+
+/* Read up to n decompressed bytes; 0 at the end, or -errno. */
+static ssize_t
+source_read(struct pacct_reader *r, uint8_t *dst, size_t n)
+{
+	ssize_t got;
+
+	if (!r->gzip) {
+		if (r->in_pos < r->in_len) {
+			size_t k = MIN(n, r->in_len - r->in_pos);
+
+			memcpy(dst, r->in + r->in_pos, k);
+			r->in_pos += k;
+			return (ssize_t)k;
+		}
+		do
+			got = read(r->fd, dst, n);
+		while (got < 0 && errno == EINTR);
+		return got < 0 ? -errno : got;
+	}
+
+	r->zs.next_out = dst;
+	r->zs.avail_out = (uInt)MIN(n, UINT_MAX);
+	while (r->zs.avail_out > 0) {
+		int zr, error = 0;
+
+		if (r->zs.avail_in < 2 && !r->in_eof) {
+			/* Keep a lone byte: it may begin the next member. */
+			if (r->zs.avail_in == 1)
+				r->in[0] = *r->zs.next_in;
+			do
+				got = read(r->fd, r->in + r->zs.avail_in,
+				    IN_SIZE - r->zs.avail_in);
+			while (got < 0 && errno == EINTR);
+			if (got < 0) {
+				error = -errno;
+				goto out;
+			}
+			if (got == 0)
+				r->in_eof = true;
+			r->zs.next_in = r->in;
+			r->zs.avail_in += (uInt)got;
+			continue;
+		}
+		if (r->member_done) {
+			if (r->zs.avail_in == 0)
+				break;		/* the end of the last member */
+			if (r->zs.avail_in < 2 || r->zs.next_in[0] != 0x1f ||
+			    r->zs.next_in[1] != 0x8b ||
+			    inflateReset(&r->zs) != Z_OK) {
+				error = -EBADMSG;	/* trailing garbage */
+				goto out;
+			}
+			r->member_done = false;
+		}
+		zr = inflate(&r->zs, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END)
+			r->member_done = true;
+		else if (zr == Z_BUF_ERROR && r->in_eof && r->zs.avail_in == 0)
+			error = -EBADMSG;	/* cut short */
+		else if (zr == Z_MEM_ERROR)
+			error = -ENOMEM;
+		else if (zr != Z_OK && zr != Z_BUF_ERROR)
+			error = -EBADMSG;
+out:
+		/* Hand out what came before the failure; the failure
+		 * repeats on the next call. */
+		if (error < 0)
+			return n > r->zs.avail_out ?
+			    (ssize_t)(n - r->zs.avail_out) : error;
+	}
+	return (ssize_t)(n - r->zs.avail_out);
+}
+
+/* Top up the forward buffer to LOOKAHEAD bytes, or to the end. */
+static int
+fill(struct pacct_reader *r)
+{
+	if (r->buf_pos > 0) {
+		memmove(r->buf, r->buf + r->buf_pos, r->buf_len - r->buf_pos);
+		r->buf_offset += r->buf_pos;
+		r->buf_len -= r->buf_pos;
+		r->buf_pos = 0;
+	}
+	while (!r->src_eof && r->buf_len < LOOKAHEAD) {
+		ssize_t got = source_read(r, r->buf + r->buf_len,
+		    BUF_SIZE - r->buf_len);
+
+		if (got < 0)
+			return (int)got;
+		if (got == 0)
+			r->src_eof = true;
+		r->buf_len += (size_t)got;
+	}
+	return 0;
+}
+
+/* The next item of the stream in file order. */
+static int
+forward_item(struct pacct_reader *r, struct item *it)
+{
+	size_t avail, length = 0;
+	int rc;
+
+	avail = r->buf_len - r->buf_pos;
+	if (avail < LOOKAHEAD && !r->src_eof) {
+		if ((rc = fill(r)) < 0)
+			return rc;
+		avail = r->buf_len - r->buf_pos;
+	}
+	if (r->record_size == 0)
+		r->record_size = avail >= 2 ?
+		    acct_record_size(r->buf[r->buf_pos + 1]) : ACCT_RECORD_SIZE;
+
+	it->data = r->buf + r->buf_pos;
+	it->offset = r->buf_offset + r->buf_pos;
+	it->kind = scan(it->data, avail, r->src_eof, r->record_size, r->strict,
+	    &length);
+	if (it->kind == ITEM_NEED_MORE)
+		return -EIO;	/* cannot happen: fill() gave LOOKAHEAD */
+	it->length = length;
+	it->all_zero = it->kind == ITEM_SKIP && all_zero(it->data, length);
+	r->buf_pos += length;
+	if (it->kind != ITEM_END)
+		r->strict = it->kind == ITEM_SKIP;
+	return 0;
+}
+
+static int
+open_tmpfile(const char *dir)
+{
+	char *path;
+	int fd;
+
+	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+		return fd >= 0 ? fd : -errno;
+	if (asprintf(&path, "%s/pacct.XXXXXX", dir) < 0)
+		return -ENOMEM;
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	else
+		fd = -errno;
+	free(path);
+	return fd;
+}
+
+/* Make the stream a seekable plain file: decompress or copy a pipe. */
+static int
+make_seekable(struct pacct_reader *r, const char *tmpdir)
+{
+	struct stat st;
+	int tmp;
+
+	if (!r->gzip && fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode))
+		return 0;
+	if (tmpdir == NULL && (tmpdir = getenv("TMPDIR")) == NULL)
+		tmpdir = "/tmp";
+	if ((tmp = open_tmpfile(tmpdir)) < 0)
+		return tmp;
+	for (;;) {
+		ssize_t got = source_read(r, r->buf, BUF_SIZE);
+		size_t done = 0;
+
+		if (got < 0) {
+			/* Keep what came before: it is read out first and
+			 * the failure is reported at the end. */
+			r->deferred_error = (int)got;
+			break;
+		}
+		if (got == 0)
+			break;
+		while (done < (size_t)got) {
+			ssize_t w = write(tmp, r->buf + done, (size_t)got - done);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				int e = -errno;
+
+				close(tmp);
+				return e;
+			}
+			done += (size_t)w;
+		}
+	}
+	close(r->fd);
+	r->fd = tmp;
+	r->gzip = false;
+	r->in_pos = r->in_len = 0;
+	return lseek(tmp, 0, SEEK_SET) < 0 ? -errno : 0;
+}
+
+/* First pass of backward reading: note a checkpoint every WINDOW_SIZE. */
+static int
+index_stream(struct pacct_reader *r)
+{
+	struct item it;
+	uint64_t last = 0;
+	size_t cap = 16;
+	int rc;
+
+	if ((r->cps = calloc(cap, sizeof(*r->cps))) == NULL)
+		return -ENOMEM;
+	r->n_cps = 1;		/* { 0, false } */
+	for (;;) {
+		if ((rc = forward_item(r, &it)) < 0)
+			return rc;
+		if (it.kind == ITEM_END)
+			break;
+		if (it.offset + it.length - last < WINDOW_SIZE)
+			continue;
+		if (r->n_cps == cap) {
+			struct checkpoint *n = reallocarray(r->cps, cap * 2,
+			    sizeof(*n));
+
+			if (n == NULL)
+				return -ENOMEM;
+			r->cps = n;
+			cap *= 2;
+		}
+		last = it.offset + it.length;
+		r->cps[r->n_cps++] = (struct checkpoint){ last, r->strict };
+	}
+	r->size = r->buf_offset + r->buf_len;
+	r->window = r->n_cps;
+	return 0;
+}
+
+/* Read window w and scan it into r->witems. */
+static int
+load_window(struct pacct_reader *r, size_t w)
+{
+	uint64_t start = r->cps[w].offset;
+	uint64_t end = w + 1 < r->n_cps ? r->cps[w + 1].offset : r->size;
+	size_t len = (size_t)(MIN(r->size, end + LOOKAHEAD) - start);
+	size_t got = 0, pos = 0;
+	bool strict = r->cps[w].strict;
+
+	while (got < len) {
+		ssize_t n = pread(r->fd, r->wbuf + got, len - got,
+		    (off_t)(start + got));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;	/* the file shrank under us */
+		got += (size_t)n;
+	}
+	r->wbuf_offset = start;
+	r->n_witems = 0;
+	while (start + pos < end) {
+		struct item *it;
+		size_t length = 0;
+		enum item_kind kind;
+
+		kind = scan(r->wbuf + pos, len - pos, start + len == r->size,
+		    r->record_size, strict, &length);
+		if (kind == ITEM_NEED_MORE || kind == ITEM_END)
+			return -EIO;	/* cannot happen: see index_stream */
+		/* A skip the first pass cut at a checkpoint is cut there too. */
+		if (start + pos + length > end)
+			length = (size_t)(end - start - pos);
+		if (r->n_witems == r->witems_cap) {
+			size_t cap = r->witems_cap ? r->witems_cap * 2 : 1024;
+			struct item *n = reallocarray(r->witems, cap,
+			    sizeof(*n));
+
+			if (n == NULL)
+				return -ENOMEM;
+			r->witems = n;
+			r->witems_cap = cap;
+		}
+		it = &r->witems[r->n_witems++];
+		it->kind = kind;
+		it->offset = start + pos;
+		it->length = length;
+		it->data = NULL;
+		it->all_zero = kind == ITEM_SKIP &&
+		    all_zero(r->wbuf + pos, length);
+		strict = kind == ITEM_SKIP;
+		pos += length;
+	}
+	return 0;
+}
+
+/* The next item of the stream in reverse order. */
+static int
+backward_item(struct pacct_reader *r, struct item *it)
+{
+	int rc;
+
+	while (r->n_witems == 0) {
+		if (r->window == 0 && r->deferred_error < 0) {
+			r->last_offset = r->size;
+			return r->deferred_error;
+		}
+		if (r->window == 0) {
+			*it = (struct item){ .kind = ITEM_END };
+			return 0;
+		}
+		if ((rc = load_window(r, --r->window)) < 0)
+			return rc;
+	}
+	*it = r->witems[--r->n_witems];
+	it->data = r->wbuf + (it->offset - r->wbuf_offset);
+	return 0;
+}
+
+int
+pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
+    struct pacct_reader **ret_reader)
+{
+	static const struct pacct_options defaults = { 0 };
+	struct pacct_reader *r;
+	struct stat st;
+	ssize_t got;
+	int rc;
+
+	if (options == NULL)
+		options = &defaults;
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -EISDIR;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	r->fd = fd;
+	r->direction = options->direction;
+	r->ahz = options->default_ahz ? options->default_ahz : ACCT_AHZ_DEFAULT;
+	if ((r->name = strdup(name)) == NULL ||
+	    (r->in = malloc(IN_SIZE)) == NULL ||
+	    (r->buf = malloc(BUF_SIZE)) == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+
+	/* Peek at the first bytes: gzip is told by its magic, not its name. */
+	do
+		got = read(fd, r->in, IN_SIZE);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	r->in_len = (size_t)got;
+	r->in_eof = got == 0;
+	if (got >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
+		r->gzip = true;
+		if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		r->zs_ready = true;
+		r->zs.next_in = r->in;
+		r->zs.avail_in = (uInt)got;
+	}
+
+	if (r->direction == PACCT_BACKWARD) {
+		if ((rc = make_seekable(r, options->tmpdir)) < 0 ||
+		    (rc = index_stream(r)) < 0)
+			goto fail;
+		/* A window ends after the item that crossed WINDOW_SIZE, and
+		 * items are at most BUF_SIZE long (skips are cut there). */
+		r->wbuf = malloc(WINDOW_SIZE + BUF_SIZE + LOOKAHEAD);
+		if (r->wbuf == NULL) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+	}
+	*ret_reader = r;
+	return 0;
+fail:
+	pacct_close(r);
+	return rc;
+}
+
+int
+pacct_open(const char *path, const struct pacct_options *options,
+    struct pacct_reader **ret_reader)
+{
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) < 0)
+			return -errno;
+		return pacct_open_fd(fd, "(stdin)", options, ret_reader);
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	return pacct_open_fd(fd, path, options, ret_reader);
+}
+
+/* Turn an item into the caller's answer. */
+static int
+emit(struct pacct_reader *r, const struct item *it, struct acct_event *ev,
+    struct pacct_region *region)
+{
+	struct acct_event tmp;
+	int rc;
+
+	r->last_offset = it->offset;
+	switch (it->kind) {
+	case ITEM_RECORD:
+		rc = acct_decode(it->data, it->length, r->ahz, ev ? ev : &tmp);
+		if (rc < 0)
+			return rc;	/* cannot happen: scan() checked */
+		r->stats.records++;
+		return PACCT_RECORD;
+	case ITEM_SKIP:
+		r->stats.skipped_regions++;
+		r->stats.skipped_bytes += it->length;
+		if (it->all_zero)
+			r->stats.zero_bytes += it->length;
+		break;
+	case ITEM_PARTIAL:
+		r->stats.partial_bytes += it->length;
+		break;
+	default:
+		return PACCT_END;
+	}
+	if (region != NULL)
+		*region = (struct pacct_region){ it->offset, it->length,
+		    it->all_zero };
+	return it->kind == ITEM_SKIP ? PACCT_SKIPPED : PACCT_PARTIAL;
+}
+
+int
+pacct_next(struct pacct_reader *r, struct acct_event *ret_event,
+    struct pacct_region *ret_region)
+{
+	struct item it;
+	int rc;
+
+	for (;;) {
+		if (r->have_peek) {
+			it = r->peek;
+			r->have_peek = false;
+		} else if (r->error < 0) {
+			return r->error;
+		} else {
+			rc = r->direction == PACCT_FORWARD ?
+			    forward_item(r, &it) : backward_item(r, &it);
+			if (rc < 0) {
+				r->error = rc;
+				if (r->direction == PACCT_FORWARD)
+					r->last_offset = r->buf_offset +
+					    r->buf_pos;
+				if (!r->have_pending)
+					return rc;
+				r->have_pending = false;
+				return emit(r, &r->pending, ret_event,
+				    ret_region);
+			}
+		}
+		if (it.kind == ITEM_SKIP) {
+			if (!r->have_pending) {
+				r->pending = it;
+				r->have_pending = true;
+			} else {
+				if (it.offset < r->pending.offset)
+					r->pending.offset = it.offset;
+				r->pending.length += it.length;
+				r->pending.all_zero &= it.all_zero;
+			}
+			continue;
+		}
+		if (r->have_pending) {
+			r->peek = it;
+			r->have_peek = true;
+			r->have_pending = false;
+			return emit(r, &r->pending, ret_event, ret_region);
+		}
+		return emit(r, &it, ret_event, ret_region);
+	}
+}
+
+uint64_t
+pacct_offset(const struct pacct_reader *r)
+{
+	return r->last_offset;
+}
+
+const char *
+pacct_name(const struct pacct_reader *r)
+{
+	return r->name;
+}
+
+bool
+pacct_compressed(const struct pacct_reader *r)
+{
+	return r->zs_ready;
+}
+
+void
+pacct_get_stats(const struct pacct_reader *r, struct pacct_stats *ret_stats)
+{
+	*ret_stats = r->stats;
+}
+
+void
+pacct_close(struct pacct_reader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->zs_ready)
+		inflateEnd(&r->zs);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->name);
+	free(r->in);
+	free(r->buf);
+	free(r->cps);
+	free(r->wbuf);
+	free(r->witems);
+	free(r);
+}
