@@ -47,9 +47,15 @@ struct item {
 	const uint8_t	*data;		/* valid until the next item */
 };
 
+/* What scan() knows of the bytes before a position. */
+struct scan_state {
+	bool		strict;		/* the item before was a skip */
+	int		version;	/* version byte of the last record, or -1 */
+};
+
 struct checkpoint {
 	uint64_t	offset;
-	bool		strict;		/* the item before was a skip */
+	struct scan_state state;
 };
 
 struct pacct_reader {
@@ -76,7 +82,7 @@ struct pacct_reader {
 	size_t		buf_pos, buf_len;
 	uint64_t	buf_offset;
 	bool		src_eof;
-	bool		strict;
+	struct scan_state state;
 
 	/* Merging of adjacent skips. */
 	bool		have_pending, have_peek;
@@ -86,7 +92,7 @@ struct pacct_reader {
 	struct checkpoint *cps;
 	size_t		n_cps, window;
 	uint64_t	size;
-	int		deferred_error;	/* of decompression, after the end */
+	int		deferred_error;	/* a read error, reported at the end */
 	uint8_t		*wbuf;
 	uint64_t	wbuf_offset;
 	struct item	*witems;
@@ -111,36 +117,86 @@ slot_valid(const uint8_t *p, size_t size)
 }
 
 /*
- * Is p the start of RESYNC_RUN valid records of one version (fewer when
- * the stream ends first)?  1 yes, 0 no, -1 cannot tell without more bytes.
+ * Does p look like a record a kernel wrote, as strictly as can be checked
+ * without context: known flags, a wait status (exit code, signal number),
+ * and a command name padded with zero bytes?  Shifted views of real records
+ * fail this: that is what makes re-synchronisation safe.
+ */
+static bool
+slot_plausible(const uint8_t *p, size_t size, int version)
+{
+	size_t comm, comm_size, i;
+	uint32_t status;
+	bool be = (p[1] & ACCT_VERSION_BIG_ENDIAN) != 0;
+
+	if (!slot_valid(p, size) || (version >= 0 && p[1] != version) ||
+	    (p[0] & ~0x1f) != 0)
+		return false;
+	switch (p[1] & 0x7f) {
+	case 3:
+		status = be ? (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
+		    (uint32_t)p[6] << 8 | p[7] : (uint32_t)p[7] << 24 |
+		    (uint32_t)p[6] << 16 | (uint32_t)p[5] << 8 | p[4];
+		comm = 48;
+		comm_size = 16;
+		break;
+	case 1:
+		status = be ? (uint32_t)p[30] << 24 | (uint32_t)p[31] << 16 |
+		    (uint32_t)p[32] << 8 | p[33] : (uint32_t)p[33] << 24 |
+		    (uint32_t)p[32] << 16 | (uint32_t)p[31] << 8 | p[30];
+		comm = 34;
+		comm_size = 17;
+		break;
+	default:
+		status = be ? (uint32_t)p[32] << 24 | (uint32_t)p[33] << 16 |
+		    (uint32_t)p[34] << 8 | p[35] : (uint32_t)p[35] << 24 |
+		    (uint32_t)p[34] << 16 | (uint32_t)p[33] << 8 | p[32];
+		comm = 36;
+		comm_size = 17;
+		break;
+	}
+	if (status > 0xffff || (status & 0x7f) > 64)
+		return false;
+	for (i = 0; i < comm_size && p[comm + i] != 0; i++)
+		;
+	for (; i < comm_size; i++)
+		if (p[comm + i] != 0)
+			return false;
+	return true;
+}
+
+/*
+ * Is p the start of RESYNC_RUN plausible records of one version, the
+ * stream's own if it has one (fewer when the stream ends first)?  1 yes,
+ * 0 no, -1 cannot tell without more bytes.
  */
 static int
-run_valid(const uint8_t *p, size_t avail, bool eof, size_t size)
+run_valid(const uint8_t *p, size_t avail, bool eof, size_t size, int version)
 {
 	if (avail < size)
 		return eof ? 0 : -1;
-	if (!slot_valid(p, size))
+	if (!slot_plausible(p, size, version))
 		return 0;
 	for (size_t i = 1; i < RESYNC_RUN; i++) {
 		size_t off = i * size;
 
 		if (off + size > avail)
 			return eof ? 1 : -1;
-		if (!slot_valid(p + off, size) || p[off + 1] != p[1])
+		if (!slot_plausible(p + off, size, p[1]))
 			return 0;
 	}
 	return 1;
 }
 
 /*
- * Classify the bytes at data (avail of them; eof: nothing follows).  strict
- * is set after a skip: then a record must be confirmed by the next ones
- * before reading resumes.  Sets *ret_length for everything but NEED_MORE and
- * END.  Never asks for more than LOOKAHEAD bytes.
+ * Classify the bytes at data (avail of them; eof: nothing follows).  After
+ * a skip (st->strict) a record must be confirmed by the next ones before
+ * reading resumes.  Sets *ret_length for everything but NEED_MORE and END.
+ * Never asks for more than LOOKAHEAD bytes.
  */
 static enum item_kind
-scan(const uint8_t *data, size_t avail, bool eof, size_t size, bool strict,
-    size_t *ret_length)
+scan(const uint8_t *data, size_t avail, bool eof, size_t size,
+    const struct scan_state *st, size_t *ret_length)
 {
 	size_t q;
 
@@ -148,14 +204,17 @@ scan(const uint8_t *data, size_t avail, bool eof, size_t size, bool strict,
 		return eof ? ITEM_END : ITEM_NEED_MORE;
 	if (avail < size) {
 		*ret_length = avail;
-		return eof ? ITEM_PARTIAL : ITEM_NEED_MORE;
+		if (!eof)
+			return ITEM_NEED_MORE;
+		/* A short tail after a skip is more of the same. */
+		return st->strict ? ITEM_SKIP : ITEM_PARTIAL;
 	}
-	if (!strict && slot_valid(data, size)) {
+	if (!st->strict && slot_valid(data, size)) {
 		*ret_length = size;
 		return ITEM_RECORD;
 	}
-	if (strict) {
-		switch (run_valid(data, avail, eof, size)) {
+	if (st->strict) {
+		switch (run_valid(data, avail, eof, size, st->version)) {
 		case 1:
 			*ret_length = size;
 			return ITEM_RECORD;
@@ -174,7 +233,7 @@ scan(const uint8_t *data, size_t avail, bool eof, size_t size, bool strict,
 			q = z - size;
 			continue;
 		}
-		if (run_valid(data + q, avail - q, eof, size) != 0)
+		if (run_valid(data + q, avail - q, eof, size, st->version) != 0)
 			break;
 	}
 	*ret_length = q + size <= avail || !eof ? q : avail;
@@ -255,7 +314,7 @@ out:
 }
 
 /* Top up the forward buffer to LOOKAHEAD bytes, or to the end. */
-static int
+static void
 fill(struct pacct_reader *r)
 {
 	if (r->buf_pos > 0) {
@@ -268,13 +327,26 @@ fill(struct pacct_reader *r)
 		ssize_t got = source_read(r, r->buf + r->buf_len,
 		    BUF_SIZE - r->buf_len);
 
-		if (got < 0)
-			return (int)got;
+		if (got < 0) {
+			/* Hand out what came before; report at the end. */
+			r->deferred_error = (int)got;
+			got = 0;
+		}
 		if (got == 0)
 			r->src_eof = true;
 		r->buf_len += (size_t)got;
 	}
-	return 0;
+}
+
+/* What scan() must know after an item of this kind at data. */
+static void
+advance_state(struct scan_state *st, enum item_kind kind, const uint8_t *data)
+{
+	if (kind == ITEM_END)
+		return;
+	st->strict = kind == ITEM_SKIP;
+	if (kind == ITEM_RECORD)
+		st->version = data[1];
 }
 
 /* The next item of the stream in file order. */
@@ -282,12 +354,10 @@ static int
 forward_item(struct pacct_reader *r, struct item *it)
 {
 	size_t avail, length = 0;
-	int rc;
 
 	avail = r->buf_len - r->buf_pos;
 	if (avail < LOOKAHEAD && !r->src_eof) {
-		if ((rc = fill(r)) < 0)
-			return rc;
+		fill(r);
 		avail = r->buf_len - r->buf_pos;
 	}
 	if (r->record_size == 0)
@@ -296,15 +366,14 @@ forward_item(struct pacct_reader *r, struct item *it)
 
 	it->data = r->buf + r->buf_pos;
 	it->offset = r->buf_offset + r->buf_pos;
-	it->kind = scan(it->data, avail, r->src_eof, r->record_size, r->strict,
+	it->kind = scan(it->data, avail, r->src_eof, r->record_size, &r->state,
 	    &length);
 	if (it->kind == ITEM_NEED_MORE)
 		return -EIO;	/* cannot happen: fill() gave LOOKAHEAD */
 	it->length = length;
 	it->all_zero = it->kind == ITEM_SKIP && all_zero(it->data, length);
 	r->buf_pos += length;
-	if (it->kind != ITEM_END)
-		r->strict = it->kind == ITEM_SKIP;
+	advance_state(&r->state, it->kind, it->data);
 	return 0;
 }
 
@@ -346,8 +415,8 @@ make_seekable(struct pacct_reader *r, const char *tmpdir)
 		size_t done = 0;
 
 		if (got < 0) {
-			/* Keep what came before: it is read out first and
-			 * the failure is reported at the end. */
+			/* Keep what came before: it is read out, and the
+			 * failure reported at the end. */
 			r->deferred_error = (int)got;
 			break;
 		}
@@ -385,7 +454,8 @@ index_stream(struct pacct_reader *r)
 
 	if ((r->cps = calloc(cap, sizeof(*r->cps))) == NULL)
 		return -ENOMEM;
-	r->n_cps = 1;		/* { 0, false } */
+	r->cps[0] = (struct checkpoint){ 0, r->state };
+	r->n_cps = 1;
 	for (;;) {
 		if ((rc = forward_item(r, &it)) < 0)
 			return rc;
@@ -403,7 +473,7 @@ index_stream(struct pacct_reader *r)
 			cap *= 2;
 		}
 		last = it.offset + it.length;
-		r->cps[r->n_cps++] = (struct checkpoint){ last, r->strict };
+		r->cps[r->n_cps++] = (struct checkpoint){ last, r->state };
 	}
 	r->size = r->buf_offset + r->buf_len;
 	r->window = r->n_cps;
@@ -418,7 +488,7 @@ load_window(struct pacct_reader *r, size_t w)
 	uint64_t end = w + 1 < r->n_cps ? r->cps[w + 1].offset : r->size;
 	size_t len = (size_t)(MIN(r->size, end + LOOKAHEAD) - start);
 	size_t got = 0, pos = 0;
-	bool strict = r->cps[w].strict;
+	struct scan_state st = r->cps[w].state;
 
 	while (got < len) {
 		ssize_t n = pread(r->fd, r->wbuf + got, len - got,
@@ -440,7 +510,7 @@ load_window(struct pacct_reader *r, size_t w)
 		enum item_kind kind;
 
 		kind = scan(r->wbuf + pos, len - pos, start + len == r->size,
-		    r->record_size, strict, &length);
+		    r->record_size, &st, &length);
 		if (kind == ITEM_NEED_MORE || kind == ITEM_END)
 			return -EIO;	/* cannot happen: see index_stream */
 		/* A skip the first pass cut at a checkpoint is cut there too. */
@@ -463,7 +533,7 @@ load_window(struct pacct_reader *r, size_t w)
 		it->data = NULL;
 		it->all_zero = kind == ITEM_SKIP &&
 		    all_zero(r->wbuf + pos, length);
-		strict = kind == ITEM_SKIP;
+		advance_state(&st, kind, r->wbuf + pos);
 		pos += length;
 	}
 	return 0;
@@ -476,10 +546,6 @@ backward_item(struct pacct_reader *r, struct item *it)
 	int rc;
 
 	while (r->n_witems == 0) {
-		if (r->window == 0 && r->deferred_error < 0) {
-			r->last_offset = r->size;
-			return r->deferred_error;
-		}
 		if (r->window == 0) {
 			*it = (struct item){ .kind = ITEM_END };
 			return 0;
@@ -518,6 +584,7 @@ pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
 		return -ENOMEM;
 	}
 	r->fd = fd;
+	r->state.version = -1;
 	r->direction = options->direction;
 	r->ahz = options->default_ahz ? options->default_ahz : ACCT_AHZ_DEFAULT;
 	if ((r->name = strdup(name)) == NULL ||
@@ -634,11 +701,19 @@ pacct_next(struct pacct_reader *r, struct acct_event *ret_event,
 		} else {
 			rc = r->direction == PACCT_FORWARD ?
 			    forward_item(r, &it) : backward_item(r, &it);
+			/* A read error comes after the data before it. */
+			if (rc == 0 && it.kind == ITEM_END &&
+			    r->deferred_error < 0) {
+				rc = r->deferred_error;
+				r->last_offset = r->size ? r->size :
+				    r->buf_offset + r->buf_len;
+			}
 			if (rc < 0) {
 				r->error = rc;
-				if (r->direction == PACCT_FORWARD)
-					r->last_offset = r->buf_offset +
-					    r->buf_pos;
+				if (rc != r->deferred_error)
+					r->last_offset = r->direction ==
+					    PACCT_FORWARD ? r->buf_offset +
+					    r->buf_pos : r->last_offset;
 				if (!r->have_pending)
 					return rc;
 				r->have_pending = false;

@@ -60,10 +60,10 @@ struct pacct_reader;
 
 /*
  * Open path for reading ("-": standard input).  Errors: -ENOENT, -EACCES
- * and the like from open(2); -EISDIR for a directory; -EBADMSG for a gzip
- * stream whose header is damaged; -ENOMEM.  Backward reading of a pipe or a
+ * and the like from open(2) and read(2); -EISDIR for a directory; -ENOMEM.  Backward reading of a pipe or a
  * gzip stream reads it whole here, so errors of the temporary file (-ENOSPC,
- * ...) and of decompression come from this call.
+ * ...) come from this call; a decompression failure is kept, and
+ * pacct_next() returns it after the records that came before it.
  */
 int	pacct_open(const char *path, const struct pacct_options *options,
 	    struct pacct_reader **ret_reader);

@@ -1,0 +1,298 @@
+/*
+ * test-format: the three encodings of the message schema.  JSON output is
+ * read back with libfastjson, an independent parser.
+ */
+#include "config.h"
+
+#include <json.h>
+#include <pwd.h>
+
+#include "escape.h"
+#include "format.h"
+#include "mkrec.h"
+#include "tap.h"
+
+#define STREAM	"0123456789abcdef0123456789abcdef"
+
+static struct acct_event
+sample(void)
+{
+	uint8_t rec[64];
+	struct acct_event ev;
+
+	mkrec_v3(rec, false, 4242, "bash");
+	acct_decode(rec, sizeof(rec), 100, &ev);
+	return ev;
+}
+
+/* The value of key in a kv line, unescaped; its length or -1. */
+static ssize_t
+kv_value(const char *line, const char *key, uint8_t *out)
+{
+	char pat[64];
+	const char *s, *e;
+
+	snprintf(pat, sizeof(pat), " %s=\"", key);
+	if ((s = strstr(line, pat)) == NULL) {
+		snprintf(pat, sizeof(pat), "%s=\"", key);
+		if (strncmp(line, pat, strlen(pat)) != 0)
+			return -1;
+		s = line;
+		s += strlen(pat);
+	} else
+		s += strlen(pat);
+	for (e = s; *e && *e != '"'; e++)
+		if (*e == '\\' && e[1])
+			e++;
+	return esc_unescape(out, s, (size_t)(e - s), ESC_QUOTED);
+}
+
+static struct fjson_object *
+get(struct fjson_object *o, const char *path)
+{
+	char buf[128], *p, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = strtok_r(buf, ".", &save); p && o; p = strtok_r(NULL, ".", &save))
+		if (!fjson_object_object_get_ex(o, p, &o))
+			return NULL;
+	return o;
+}
+
+static void
+test_kv(void)
+{
+	struct acct_event ev = sample();
+	struct fmt_context ctx = { .host = "web01", .stream = STREAM, .seq = 7 };
+	char line[FMT_LINE_MAX];
+
+	fmt_kv(line, sizeof(line), &ev, &ctx);
+	is_str(line,
+	    "event=\"process_end\" process_name=\"bash\" process_id=4242 "
+	    "parent_process_id=4241 user_id=1000 group_id=100 exit_code=1 "
+	    "signal=0 core_dumped=0 flags=\"su\" "
+	    "start_time=\"2023-11-14T23:24:02.000000Z\" "
+	    "end_time=\"2023-11-14T23:24:03.500000Z\" elapsed=1.500 "
+	    "cpu_user=0.120 cpu_sys=0.030 mem_kib=2048 minflt=0 majflt=0 "
+	    "io_chars=0 io_blocks=0 swaps=0 acct_version=3 host=\"web01\" "
+	    "stream=\"" STREAM "\" seq=7 event_id=\"" STREAM ":7\" schema=1",
+	    "kv line of a sample record, field for field");
+
+	ctx = (struct fmt_context){ 0 };
+	ev.has_pid = false;
+	fmt_kv(line, sizeof(line), &ev, &ctx);
+	ok(strstr(line, "process_id") == NULL && strstr(line, "host=") == NULL &&
+	    strstr(line, "stream=") == NULL && strstr(line, "seq=") == NULL,
+	    "absent pid, host and stream are left out");
+}
+
+static void
+test_names(void)
+{
+	struct acct_event ev = sample();
+	struct fmt_context ctx = { 0 };
+	struct passwd *pw = getpwuid(0);
+	char line[FMT_LINE_MAX], want[256];
+
+	if (names_new(&ctx.names) < 0 || pw == NULL) {
+		ok(1, "# SKIP no names");
+		return;
+	}
+	ev.uid = ev.gid = 0;
+	fmt_kv(line, sizeof(line), &ev, &ctx);
+	snprintf(want, sizeof(want), " user=\"%s\" user_id=0 group=\"", pw->pw_name);
+	ok(strstr(line, want) && strstr(line, "\" group_id=0 tty=\"pts/3\" exit_code=1"),
+	    "names stand before their ids, tty after the group");
+	names_free(ctx.names);
+}
+
+static void
+test_every_byte(void)
+{
+	struct fmt_context ctx = { 0 };
+	struct acct_event ev = sample();
+	char line[FMT_LINE_MAX], json[FMT_JSON_MAX];
+	bool kv_good = true, json_good = true;
+
+	for (unsigned c = 1; c < 256; c++) {
+		uint8_t got[64];
+		struct fjson_object *o, *name;
+		const char *s;
+
+		/* The byte alone, and between others, as the kernel may
+		 * hand it over. */
+		memset(ev.comm, 0, sizeof(ev.comm));
+		ev.comm[0] = 'a';
+		ev.comm[1] = (char)c;
+		ev.comm[2] = (char)c;
+		ev.comm[3] = 'z';
+		ev.comm_len = 4;
+		fmt_kv(line, sizeof(line), &ev, &ctx);
+		if (kv_value(line, "process_name", got) != 4 ||
+		    memcmp(got, ev.comm, 4) != 0) {
+			diag("kv: byte %#x lost", c);
+			kv_good = false;
+		}
+		fmt_json(json, sizeof(json), &ev, &ctx);
+		o = fjson_tokener_parse(json);
+		name = o ? get(o, "process.name") : NULL;
+		s = name ? fjson_object_get_string(name) : NULL;
+		if (s == NULL || esc_unescape(got, s, strlen(s), 0) != 4 ||
+		    memcmp(got, ev.comm, 4) != 0) {
+			diag("json: byte %#x lost: %s", c, json);
+			json_good = false;
+		}
+		fjson_object_put(o);
+	}
+	ok(kv_good, "every byte 1..255 in a command name comes back from kv");
+	ok(json_good, "every byte 1..255 in a command name comes back from JSON");
+}
+
+static void
+test_json(void)
+{
+	struct acct_event ev = sample();
+	struct fmt_context ctx = { .host = "web01", .stream = STREAM, .seq = 7 };
+	char json[FMT_JSON_MAX];
+	struct fjson_object *o, *v;
+
+	fmt_json(json, sizeof(json), &ev, &ctx);
+	o = fjson_tokener_parse(json);
+	if (!ok(o != NULL, "JSON parses"))
+		diag("%s", json);
+#define STR(path, want) do {						\
+	v = get(o, path);						\
+	is_str(v ? fjson_object_get_string(v) : NULL, want, "JSON %s", path); \
+} while (0)
+#define INT(path, want) do {						\
+	v = get(o, path);						\
+	ok(v && fjson_object_is_type(v, fjson_type_int) &&		\
+	    fjson_object_get_int64(v) == (want), "JSON %s = %lld", path,	\
+	    (long long)(want));						\
+} while (0)
+#define DBL(path, want) do {						\
+	v = get(o, path);						\
+	ok(v && fjson_object_get_double(v) == (want), "JSON %s = %g", path, \
+	    (double)(want));						\
+} while (0)
+	STR("@timestamp", "2023-11-14T23:24:03.500000Z");
+	STR("event.kind", "event");
+	STR("event.action", "process_end");
+	STR("event.id", STREAM ":7");
+	STR("event.start", "2023-11-14T23:24:02.000000Z");
+	STR("event.end", "2023-11-14T23:24:03.500000Z");
+	INT("event.duration", 1500000000);
+	STR("process.name", "bash");
+	INT("process.pid", 4242);
+	INT("process.parent.pid", 4241);
+	INT("process.exit_code", 1);
+	STR("user.id", "1000");
+	STR("group.id", "100");
+	STR("host.name", "web01");
+	INT("acct.signal", 0);
+	v = get(o, "acct.core_dumped");
+	ok(v && fjson_object_is_type(v, fjson_type_boolean) &&
+	    !fjson_object_get_boolean(v), "JSON acct.core_dumped is false");
+	STR("acct.flags", "su");
+	DBL("acct.elapsed", 1.5);
+	DBL("acct.cpu_user", 0.12);
+	DBL("acct.cpu_sys", 0.03);
+	INT("acct.mem_kib", 2048);
+	INT("acct.acct_version", 3);
+	STR("acct.stream", STREAM);
+	INT("acct.seq", 7);
+	INT("acct.schema", 1);
+	v = get(o, "event.category");
+	ok(v && fjson_object_is_type(v, fjson_type_array) &&
+	    strcmp(fjson_object_get_string(fjson_object_array_get_idx(v, 0)),
+	    "process") == 0, "JSON event.category is [\"process\"]");
+	fjson_object_put(o);
+}
+
+static void
+test_journal(void)
+{
+	struct acct_event ev = sample();
+	struct fmt_context ctx = { .host = "web01", .stream = STREAM, .seq = 7 };
+	struct fmt_journal j;
+	char line[FMT_LINE_MAX];
+	bool names_ok = true, found_name = false, found_id = false;
+	bool found_priority = false, found_ident = false, found_msgid = false;
+
+	fmt_kv(line, sizeof(line), &ev, &ctx);
+	fmt_journal(&j, &ev, &ctx);
+	ok(j.iov[0].iov_len == 8 + strlen(line) &&
+	    memcmp(j.iov[0].iov_base, "MESSAGE=", 8) == 0 &&
+	    memcmp((char *)j.iov[0].iov_base + 8, line, strlen(line)) == 0,
+	    "MESSAGE is the kv line");
+	for (size_t i = 0; i < j.count; i++) {
+		const char *f = j.iov[i].iov_base;
+		size_t len = j.iov[i].iov_len, k;
+
+		for (k = 0; k < len && f[k] != '='; k++)
+			if (!((f[k] >= 'A' && f[k] <= 'Z') || f[k] == '_'))
+				names_ok = false;
+		if (k == len)
+			names_ok = false;
+#define IS(s) (len == strlen(s) && memcmp(f, s, len) == 0)
+		found_name |= IS("ACCT_PROCESS_NAME=bash");
+		found_id |= IS("ACCT_EVENT_ID=" STREAM ":7");
+		found_priority |= IS("PRIORITY=6");
+		found_ident |= IS("SYSLOG_IDENTIFIER=acct2syslog");
+		found_msgid |= IS("MESSAGE_ID=" FMT_MESSAGE_ID_PROCESS_END);
+	}
+	ok(names_ok, "every journal field is NAME=value with an upper-case name");
+	ok(found_name, "ACCT_PROCESS_NAME");
+	ok(found_id, "ACCT_EVENT_ID");
+	ok(found_priority, "PRIORITY=6 (info)");
+	ok(found_ident, "SYSLOG_IDENTIFIER=acct2syslog");
+	ok(found_msgid, "MESSAGE_ID of process_end");
+	is_uint(j.count, 1 + 27 + 3, "MESSAGE, 27 schema fields (no names given), 3 fixed");
+}
+
+static void
+test_worst_case(void)
+{
+	struct acct_event ev = sample();
+	char host[65], line[FMT_LINE_MAX], json[FMT_JSON_MAX];
+	struct fmt_context ctx = { .host = host, .stream = STREAM,
+	    .seq = UINT64_MAX };
+	struct fjson_object *o;
+	size_t n;
+
+	memset(host, '#', 64);
+	host[64] = '\0';
+	memset(ev.comm, 0x01, 16);
+	ev.comm_len = 16;
+	ev.pid = ev.ppid = ev.uid = ev.gid = UINT32_MAX;
+	ev.exit_code = 255;
+	ev.signal = 127;
+	ev.flags = 0xff;
+	ev.start_time = UINT32_MAX;
+	ev.elapsed_ticks = 3e38;
+	ev.user_ticks = ev.sys_ticks = ev.mem_kib = ev.io_chars = 8191ULL << 21;
+	ev.minflt = ev.majflt = ev.io_blocks = ev.swaps = 8191ULL << 21;
+	ev.tty = 143 << 8 | 255;
+	if (names_new(&ctx.names) < 0)
+		return;
+	n = fmt_kv(line, sizeof(line), &ev, &ctx);
+	ok(n < FMT_LINE_MAX - 1 && strcmp(line + n - 9, " schema=1") == 0,
+	    "a record with every field at its largest fits one line (%zu bytes)", n);
+	n = fmt_json(json, sizeof(json), &ev, &ctx);
+	o = fjson_tokener_parse(json);
+	ok(o != NULL && n < FMT_JSON_MAX, "and its JSON parses (%zu bytes)", n);
+	fjson_object_put(o);
+	names_free(ctx.names);
+}
+
+int
+main(void)
+{
+	test_kv();
+	test_names();
+	test_every_byte();
+	test_json();
+	test_journal();
+	test_worst_case();
+	return done_testing();
+}
