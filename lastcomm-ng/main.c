@@ -59,9 +59,7 @@ list_file(const char *path, const struct options *opt,
 	int rc;
 
 	if ((rc = pacct_open(path, &opt->pacct, &r)) < 0) {
-		warnx("%s: %s", path, rc == -EBADMSG ?
-		    "damaged gzip header: not a compressed accounting file" :
-		    strerror(-rc));
+		warnx("%s: %s", path, strerror(-rc));
 		return false;
 	}
 	while ((rc = pacct_next(r, &ev, &region)) > 0) {
