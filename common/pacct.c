@@ -594,17 +594,20 @@ pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
 		goto fail;
 	}
 
-	/* Peek at the first bytes: gzip is told by its magic, not its name. */
-	do
-		got = read(fd, r->in, IN_SIZE);
-	while (got < 0 && errno == EINTR);
-	if (got < 0) {
-		rc = -errno;
-		goto fail;
+	/* Peek at the first bytes: gzip is told by its magic, not its name.
+	 * A pipe may hand them over one at a time. */
+	while (r->in_len < 2 && !r->in_eof) {
+		got = read(fd, r->in + r->in_len, IN_SIZE - r->in_len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = -errno;
+			goto fail;
+		}
+		r->in_len += (size_t)got;
+		r->in_eof = got == 0;
 	}
-	r->in_len = (size_t)got;
-	r->in_eof = got == 0;
-	if (got >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
+	if (r->in_len >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
 		r->gzip = true;
 		if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK) {
 			rc = -ENOMEM;
@@ -612,7 +615,7 @@ pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
 		}
 		r->zs_ready = true;
 		r->zs.next_in = r->in;
-		r->zs.avail_in = (uInt)got;
+		r->zs.avail_in = (uInt)r->in_len;
 	}
 
 	if (r->direction == PACCT_BACKWARD) {

@@ -33,6 +33,27 @@ struct run {
 
 static char tmpdir[] = "/tmp/test-pacct.XXXXXX";
 
+/* Everything the tests allocate, freed at the end so that the leak
+ * checker sees only the library's leaks. */
+static void *garbage[4096];
+static size_t n_garbage;
+
+static void *
+keep(void *p)
+{
+	if (n_garbage == sizeof(garbage) / sizeof(garbage[0]))
+		abort();
+	garbage[n_garbage++] = p;
+	return p;
+}
+
+static void
+free_all(void)
+{
+	while (n_garbage > 0)
+		free(garbage[--n_garbage]);
+}
+
 /* A growing byte buffer to compose streams. */
 struct bytes {
 	uint8_t		*p;
@@ -45,7 +66,8 @@ add(struct bytes *b, const void *data, size_t len)
 	uint8_t *p = malloc(b->len + len);
 
 	/* data may point into b->p itself. */
-	memcpy(p, b->p, b->len);
+	if (b->len > 0)
+		memcpy(p, b->p, b->len);
 	memcpy(p + b->len, data, len);
 	free(b->p);
 	b->p = p;
@@ -81,6 +103,7 @@ write_file(const char *name, const void *data, size_t len)
 
 	if (asprintf(&path, "%s/%s", tmpdir, name) < 0)
 		abort();
+	keep(path);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd) < 0)
 		abort();
@@ -95,7 +118,7 @@ write_gzip(const char *name, const uint8_t *data, size_t len, size_t member_size
 	FILE *f;
 
 	if (asprintf(&path, "%s/%s", tmpdir, name) < 0 ||
-	    (f = fopen(path, "w")) == NULL)
+	    (f = fopen(keep(path), "w")) == NULL)
 		abort();
 	for (size_t off = 0; off < len || off == 0; off += member_size) {
 		size_t n = len - off < member_size ? len - off : member_size;
@@ -139,7 +162,13 @@ drain(struct pacct_reader *r, struct run *run)
 			s.length = region.length;
 			s.all_zero = region.all_zero;
 		}
-		run->items = realloc(run->items, (run->n + 1) * sizeof(s));
+		if (run->n % 1024 == 0) {
+			struct seen *n = malloc((run->n + 1024) * sizeof(s));
+
+			if (run->n > 0)
+				memcpy(n, run->items, run->n * sizeof(s));
+			run->items = keep(n);
+		}
 		run->items[run->n++] = s;
 	} while (rc > 0);
 }
@@ -159,9 +188,11 @@ read_path(const char *path, enum pacct_direction dir)
 	return run;
 }
 
-/* Read data through a pipe, as from standard input. */
+/* Read data through a pipe, as from standard input; the writer pauses
+ * after the first `first` bytes (0: no pause). */
 static struct run
-read_pipe(const uint8_t *data, size_t len, enum pacct_direction dir)
+read_pipe_split(const uint8_t *data, size_t len, enum pacct_direction dir,
+    size_t first)
 {
 	struct pacct_options opt = { .direction = dir, .tmpdir = tmpdir };
 	struct pacct_reader *r;
@@ -174,10 +205,14 @@ read_pipe(const uint8_t *data, size_t len, enum pacct_direction dir)
 	if (pid == 0) {
 		close(fds[0]);
 		for (size_t off = 0; off < len;) {
-			ssize_t n = write(fds[1], data + off, len - off);
+			size_t want = off < first ? first - off : len - off;
+			ssize_t n = write(fds[1], data + off, want);
+
 			if (n <= 0)
 				_exit(1);
 			off += (size_t)n;
+			if (off == first)
+				usleep(100000);
 		}
 		_exit(0);
 	}
@@ -189,6 +224,12 @@ read_pipe(const uint8_t *data, size_t len, enum pacct_direction dir)
 	}
 	waitpid(pid, NULL, 0);
 	return run;
+}
+
+static struct run
+read_pipe(const uint8_t *data, size_t len, enum pacct_direction dir)
+{
+	return read_pipe_split(data, len, dir, 0);
 }
 
 /* Do the records come in pid order first..first+count-1 (or reverse)
@@ -325,6 +366,11 @@ test_gzip_and_pipe(void)
 		i = 0;
 		ok(records_in_order(&run, &i, 1, 500, true) &&
 		    ends(&run, i, PACCT_END), "gzip through a pipe backwards");
+		run = read_pipe_split(buf, n, PACCT_FORWARD, 1);
+		i = 0;
+		ok(records_in_order(&run, &i, 1, 500, false) &&
+		    ends(&run, i, PACCT_END),
+		    "gzip through a pipe that gives one byte first");
 	}
 }
 
@@ -560,5 +606,6 @@ main(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", tmpdir);
+	free_all();
 	return done_testing();
 }
