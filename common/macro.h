@@ -9,6 +9,7 @@
 #define ACCT_MACRO_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -26,6 +27,18 @@
 	(p) = NULL;				\
 	take_ptr_tmp_;				\
 })
+
+/* True when the n bytes at p are all zero. */
+static inline bool
+mem_all_zero(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != 0)
+			return false;
+	return true;
+}
 
 static inline void
 freep(void *p)

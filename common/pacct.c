@@ -99,70 +99,20 @@ struct pacct_reader {
 	size_t		n_witems, witems_cap;
 };
 
-static bool
-all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != 0)
-			return false;
-	return true;
-}
-
 /* Could a record of this stream's size start at p (size bytes there)? */
 static bool
 slot_valid(const uint8_t *p, size_t size)
 {
-	return (p[1] & 0x7f) <= 3 && acct_record_size(p[1]) == size &&
-	    !all_zero(p, size);
+	return acct_check(p, size) == (int)size;
 }
 
-/*
- * Does p look like a record a kernel wrote, as strictly as can be checked
- * without context: known flags, a wait status (exit code, signal number),
- * and a command name padded with zero bytes?  Shifted views of real records
- * fail this: that is what makes re-synchronisation safe.
- */
+/* As slot_valid(), and written by a kernel, of the stream's version (if
+ * it has one yet): see acct_plausible(). */
 static bool
 slot_plausible(const uint8_t *p, size_t size, int version)
 {
-	size_t comm, comm_size, i;
-	uint32_t status;
-	bool be = (p[1] & ACCT_VERSION_BIG_ENDIAN) != 0;
-
-	if (!slot_valid(p, size) || (version >= 0 && p[1] != version) ||
-	    (p[0] & ~0x1f) != 0)
-		return false;
-	switch (p[1] & 0x7f) {
-	case 3:
-		status = be ? (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
-		    (uint32_t)p[6] << 8 | p[7] : (uint32_t)p[7] << 24 |
-		    (uint32_t)p[6] << 16 | (uint32_t)p[5] << 8 | p[4];
-		comm = 48;
-		comm_size = 16;
-		break;
-	case 1:
-		status = be ? (uint32_t)p[30] << 24 | (uint32_t)p[31] << 16 |
-		    (uint32_t)p[32] << 8 | p[33] : (uint32_t)p[33] << 24 |
-		    (uint32_t)p[32] << 16 | (uint32_t)p[31] << 8 | p[30];
-		comm = 34;
-		comm_size = 17;
-		break;
-	default:
-		status = be ? (uint32_t)p[32] << 24 | (uint32_t)p[33] << 16 |
-		    (uint32_t)p[34] << 8 | p[35] : (uint32_t)p[35] << 24 |
-		    (uint32_t)p[34] << 16 | (uint32_t)p[33] << 8 | p[32];
-		comm = 36;
-		comm_size = 17;
-		break;
-	}
-	if (status > 0xffff || (status & 0x7f) > 64)
-		return false;
-	for (i = 0; i < comm_size && p[comm + i] != 0; i++)
-		;
-	for (; i < comm_size; i++)
-		if (p[comm + i] != 0)
-			return false;
-	return true;
+	return slot_valid(p, size) && (version < 0 || p[1] == version) &&
+	    acct_plausible(p, size);
 }
 
 /*
@@ -371,7 +321,7 @@ forward_item(struct pacct_reader *r, struct item *it)
 	if (it->kind == ITEM_NEED_MORE)
 		return -EIO;	/* cannot happen: fill() gave LOOKAHEAD */
 	it->length = length;
-	it->all_zero = it->kind == ITEM_SKIP && all_zero(it->data, length);
+	it->all_zero = it->kind == ITEM_SKIP && mem_all_zero(it->data, length);
 	r->buf_pos += length;
 	advance_state(&r->state, it->kind, it->data);
 	return 0;
@@ -532,7 +482,7 @@ load_window(struct pacct_reader *r, size_t w)
 		it->length = length;
 		it->data = NULL;
 		it->all_zero = kind == ITEM_SKIP &&
-		    all_zero(r->wbuf + pos, length);
+		    mem_all_zero(r->wbuf + pos, length);
 		advance_state(&st, kind, r->wbuf + pos);
 		pos += length;
 	}

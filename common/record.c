@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "macro.h"
 #include "record.h"
 
 /* Where each field lives in one layout; -1: not stored. */
@@ -106,15 +107,6 @@ acct_elapsed_us(const struct acct_event *ev)
 	return (uint64_t)llround(us);
 }
 
-static bool
-all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != 0)
-			return false;
-	return true;
-}
-
 /* Decode the wait status the kernel stores as ac_exitcode. */
 static void
 split_wait_status(struct acct_event *ev)
@@ -125,28 +117,60 @@ split_wait_status(struct acct_event *ev)
 }
 
 int
+acct_check(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	size_t size;
+
+	if (len < 2 || len < (size = acct_record_size(p[1])))
+		return -EMSGSIZE;
+	if (mem_all_zero(p, size))
+		return -ENODATA;
+	if ((p[1] & 0x7f) > 3)
+		return -EPROTONOSUPPORT;
+	return (int)size;
+}
+
+bool
+acct_plausible(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	const struct layout *l;
+	uint32_t status;
+	bool be;
+	int i;
+
+	if (acct_check(buf, len) < 0 || (p[0] & ~0x1f) != 0)
+		return false;
+	l = layouts[p[1] & 0x7f];
+	be = (p[1] & ACCT_VERSION_BIG_ENDIAN) != 0;
+	status = get32(p + l->exitcode, be);
+	if (status > 0xffff || (status & 0x7f) > 64)
+		return false;
+	for (i = 0; i < l->comm_size && p[l->comm + i] != 0; i++)
+		;
+	for (; i < l->comm_size; i++)
+		if (p[l->comm + i] != 0)
+			return false;
+	return true;
+}
+
+int
 acct_decode(const void *buf, size_t len, unsigned default_ahz,
     struct acct_event *ret_event)
 {
 	const uint8_t *p = buf;
 	const struct layout *l;
 	struct acct_event ev;
-	size_t size;
+	int size;
 	bool be;
 	uint32_t bits;
 	float f;
 
 	if (default_ahz == 0 || default_ahz > UINT16_MAX)
 		return -EINVAL;
-	if (len < 2)
-		return -EMSGSIZE;
-	size = acct_record_size(p[1]);
-	if (len < size)
-		return -EMSGSIZE;
-	if (all_zero(p, size))
-		return -ENODATA;
-	if ((p[1] & 0x7f) > 3)
-		return -EPROTONOSUPPORT;
+	if ((size = acct_check(buf, len)) < 0)
+		return size;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.version = p[1] & 0x7f;
@@ -212,5 +236,5 @@ acct_decode(const void *buf, size_t len, unsigned default_ahz,
 	ev.comm[ev.comm_len] = '\0';
 
 	*ret_event = ev;
-	return (int)size;
+	return size;
 }

@@ -75,6 +75,19 @@ struct acct_event {
 int	acct_decode(const void *buf, size_t len, unsigned default_ahz,
 	    struct acct_event *ret_event);
 
+/* Validate without decoding: the record's size (64, or 62 for v1) when
+ * acct_decode() would accept it, else the error it would return. */
+int	acct_check(const void *buf, size_t len);
+
+/*
+ * Does buf hold a record as a kernel writes it, as strictly as can be told
+ * from the record alone: valid, known flags only, a wait status (exit code
+ * and a signal number up to 64), a command name padded with zero bytes?
+ * A shifted view of real records fails this, which is what makes it safe
+ * to resume reading on after damage.
+ */
+bool	acct_plausible(const void *buf, size_t len);
+
 /* Record size implied by a version byte: 62 for v1, otherwise 64. */
 size_t	acct_record_size(uint8_t version_byte);
 

@@ -339,6 +339,38 @@ test_bad_float(void)
 	is_uint(acct_elapsed_us(&ev), 0, "an infinite elapsed time counts as 0");
 }
 
+static void
+test_check_and_plausible(void)
+{
+	uint8_t rec[64], two[128];
+	int n_plausible = 0;
+
+	mkrec_v3(rec, false, 7, "ls");
+	is_int(acct_check(rec, 64), 64, "acct_check: a v3 record is 64 bytes");
+	ok(acct_plausible(rec, 64), "a kernel-like record is plausible");
+	rec[0] = 0x40;
+	ok(!acct_plausible(rec, 64) && acct_check(rec, 64) == 64,
+	    "an unknown flag bit: valid, not plausible");
+	mkrec_v3(rec, false, 7, "ls");
+	put32(rec + 4, false, 0x10000);
+	ok(!acct_plausible(rec, 64), "a wait status above 16 bits is not plausible");
+	put32(rec + 4, false, 100);
+	ok(!acct_plausible(rec, 64), "signal 100 is not plausible");
+	mkrec_v3(rec, false, 7, "ls");
+	rec[52] = 'x';
+	ok(!acct_plausible(rec, 64), "bytes after the name's end are not plausible");
+	mkrec_v3(two, false, 7, "ls");
+	mkrec_v3(two + 64, false, 8, "ls");
+	for (int shift = 1; shift < 64; shift++) {
+		if (acct_plausible(two + shift, 64)) {
+			diag("shift %d looks plausible", shift);
+			n_plausible++;
+		}
+	}
+	is_int(n_plausible, 0, "no shifted view of two records is plausible");
+	is_int(acct_check(rec, 10), -EMSGSIZE, "acct_check: short");
+}
+
 int
 main(void)
 {
@@ -355,5 +387,6 @@ main(void)
 	test_errors();
 	test_comm();
 	test_bad_float();
+	test_check_and_plausible();
 	return done_testing();
 }
