@@ -337,6 +337,22 @@ json_str(char *d, const void *s, size_t len)
 
 #define LIT(d, s)	put_str((d), (s), sizeof(s) - 1)
 
+/* JSON: {"id":"N","name":"..."}, ECS style (the id a string, the name
+ * left out when there is none). */
+static char *
+json_id_name(char *d, uint32_t id, const char *name)
+{
+	d = LIT(d, "{\"id\":\"");
+	d = put_u64(d, id);
+	*d++ = '"';
+	if (name) {
+		d = LIT(d, ",\"name\":");
+		d = json_str(d, name, strlen(name));
+	}
+	*d++ = '}';
+	return d;
+}
+
 size_t
 fmt_json(char *dst, size_t size, const struct acct_event *ev,
     const struct fmt_context *ctx)
@@ -386,21 +402,10 @@ fmt_json(char *dst, size_t size, const struct acct_event *ev,
 	}
 	d = LIT(d, ",\"exit_code\":");
 	d = put_u64(d, ev->exit_code);
-	d = LIT(d, "},\"user\":{\"id\":\"");
-	d = put_u64(d, ev->uid);
-	*d++ = '"';
-	if (user) {
-		d = LIT(d, ",\"name\":");
-		d = json_str(d, user, strlen(user));
-	}
-	d = LIT(d, "},\"group\":{\"id\":\"");
-	d = put_u64(d, ev->gid);
-	*d++ = '"';
-	if (group) {
-		d = LIT(d, ",\"name\":");
-		d = json_str(d, group, strlen(group));
-	}
-	*d++ = '}';
+	d = LIT(d, "},\"user\":");
+	d = json_id_name(d, ev->uid, user);
+	d = LIT(d, ",\"group\":");
+	d = json_id_name(d, ev->gid, group);
 	if (ctx->host) {
 		d = LIT(d, ",\"host\":{\"name\":");
 		d = json_str(d, ctx->host, strnlen(ctx->host, NAMES_MAX));
