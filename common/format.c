@@ -305,7 +305,7 @@ fmt_journal(struct fmt_journal *j, const struct acct_event *ev,
     const struct fmt_context *ctx)
 {
 	static const char *const fixed[] = {
-		"MESSAGE_ID=" FMT_MESSAGE_ID_PROCESS_END,
+		("MESSAGE_ID=" FMT_MESSAGE_ID_PROCESS_END),
 		"PRIORITY=6",
 		"SYSLOG_IDENTIFIER=acct2syslog",
 	};

@@ -574,7 +574,8 @@ pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
 			goto fail;
 		/* A window ends after the item that crossed WINDOW_SIZE, and
 		 * items are at most BUF_SIZE long (skips are cut there). */
-		r->wbuf = malloc(WINDOW_SIZE + BUF_SIZE + LOOKAHEAD);
+		r->wbuf = malloc(MIN(WINDOW_SIZE + BUF_SIZE + LOOKAHEAD,
+		    r->size + 1));
 		if (r->wbuf == NULL) {
 			rc = -ENOMEM;
 			goto fail;
