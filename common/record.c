@@ -140,7 +140,7 @@ acct_plausible(const void *buf, size_t len)
 	bool be;
 	int i;
 
-	if (acct_check(buf, len) < 0 || (p[0] & ~0x1f) != 0)
+	if (acct_check(buf, len) < 0 || (p[0] & ~ACCT_FLAGS_KNOWN) != 0)
 		return false;
 	l = layouts[p[1] & 0x7f];
 	be = (p[1] & ACCT_VERSION_BIG_ENDIAN) != 0;

@@ -27,6 +27,8 @@
 #define ACCT_FLAG_COMPAT	0x04	/* VAX compatibility mode, unused */
 #define ACCT_FLAG_CORE		0x08	/* dumped core */
 #define ACCT_FLAG_XSIG		0x10	/* killed by a signal */
+#define ACCT_FLAG_GROUP		0x20	/* defined by Linux, not seen set */
+#define ACCT_FLAGS_KNOWN	0x3f
 
 #define ACCT_VERSION_BIG_ENDIAN	0x80	/* in the version byte */
 #define ACCT_TTY_NONE		0	/* no controlling terminal */
