@@ -1,12 +1,13 @@
 /*
- * lastcomm-ng: list the records of process accounting files.
+ * lastcomm-ng: list the commands that ran, from process accounting files.
  *
- * This first cut reads pacct files (plain, gzip, stdin) newest first or
- * in file order and prints each record as a kv line or JSON object of the
- * message schema.  GNU lastcomm's output format and options come next.
+ * A drop-in for GNU lastcomm (same options, same output by default) that
+ * also reads gzip files and stdin, the whole rotated set, filters by time,
+ * ids and exit status, and prints long, kv, JSON and CSV.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -16,46 +17,308 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "format.h"
 #include "macro.h"
 #include "names.h"
 #include "pacct.h"
+#include "print.h"
+#include "query.h"
+#include "when.h"
 
-#define DEFAULT_FILE	"/var/log/account/pacct"
-
-enum output_format {
-	OUTPUT_KV,
-	OUTPUT_JSON,
-};
+#define DEFAULT_DIR	"/var/log/account"
+#define DEFAULT_FILE	DEFAULT_DIR "/pacct"
 
 struct options {
-	enum output_format	format;
-	struct pacct_options	pacct;
+	struct pacct_options pacct;
+	struct query	query;
+	struct printer	printer;
+	bool		debug;
+	bool		all;
+	const char	**files;
+	size_t		n_files, files_cap;
+	char		**owned;	/* paths found by --all */
+	size_t		n_owned;
+};
+
+enum {
+	OPT_FORWARDS = 256, OPT_USER, OPT_TTY, OPT_COMMAND, OPT_STRICT,
+	OPT_CONTROLS, OPT_PID, OPT_AHZ, OPT_DEBUG, OPT_FORMAT, OPT_UTC,
+	OPT_SINCE, OPT_UNTIL, OPT_PROCESS_ID, OPT_PPID, OPT_UID,
+	OPT_EXIT_CODE, OPT_SIGNALED, OPT_FAILED, OPT_GLOB, OPT_REGEX, OPT_ALL,
 };
 
 static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: lastcomm-ng [--forwards] [--format kv|json] [--ahz hz] "
-	    "[-f file]...\n");
+"usage: lastcomm-ng [-hpV] [-f file] [--forwards] [--all] [--strict-match]\n"
+"                   [--user name] [--tty name] [--command name]\n"
+"                   [--glob | --regex] [--since time] [--until time]\n"
+"                   [--process-id pid] [--ppid pid] [--uid uid]\n"
+"                   [--exit-code n] [--signaled] [--failed]\n"
+"                   [--format lastcomm|long|kv|json|csv] [--utc]\n"
+"                   [--pid] [--show-paging] [--print-controls] [--ahz hz]\n"
+"                   [--debug] [command ...] [user ...] [terminal ...]\n"
+"\n"
+"The default file is " DEFAULT_FILE "; -f - reads standard input.\n");
 	exit(status);
 }
 
-/* Print every record of one file; false if the file could not be read
- * whole. */
+/* A number option in [0, max]; exits with a message when it is not. */
+static uint32_t
+parse_number(const char *option, const char *text, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || end == text || *end != '\0' || text[0] == '-' || v > max)
+		errx(1, "%s %s: give a whole number from 0 to %lu", option,
+		    text, max);
+	return (uint32_t)v;
+}
+
+/* The rotated set of the default directory, oldest first: pacct.N.gz ...
+ * pacct.1.gz, pacct.0, pacct. */
+static void
+add_rotated_set(struct options *opt)
+{
+	_cleanup_free_ struct dirent **entries = NULL;
+	struct {
+		long	n;
+		char	*path;
+	} *found = NULL;
+	size_t n_found = 0;
+	int n;
+
+	n = scandir(DEFAULT_DIR, &entries, NULL, NULL);
+	if (n < 0)
+		err(1, "%s", DEFAULT_DIR);
+	for (int i = 0; i < n; i++) {
+		const char *name = entries[i]->d_name, *num = name + 6;
+		char *end;
+		long k = -1;
+
+		if (strcmp(name, "pacct") != 0) {
+			if (strncmp(name, "pacct.", 6) != 0 || *num < '0' ||
+			    *num > '9')
+				goto next;
+			k = strtol(num, &end, 10);
+			if (*end != '\0' && strcmp(end, ".gz") != 0)
+				goto next;
+		}
+		found = reallocarray(found, n_found + 1, sizeof(*found));
+		if (found == NULL ||
+		    asprintf(&found[n_found].path, "%s/%s", DEFAULT_DIR, name) < 0)
+			err(1, "out of memory");
+		found[n_found++].n = k;
+next:
+		free(entries[i]);
+	}
+	/* Oldest (highest number) first; "pacct" (-1) last. */
+	for (size_t i = 1; i < n_found; i++)
+		for (size_t j = i; j > 0 && found[j - 1].n < found[j].n; j--) {
+			__typeof__(*found) t = found[j];
+
+			found[j] = found[j - 1];
+			found[j - 1] = t;
+		}
+	if (opt->n_files + n_found > opt->files_cap)
+		errx(1, "%s: too many rotated files", DEFAULT_DIR);
+	opt->owned = calloc(n_found + 1, sizeof(*opt->owned));
+	if (opt->owned == NULL)
+		err(1, "out of memory");
+	for (size_t i = 0; i < n_found; i++)
+		opt->files[opt->n_files++] = opt->owned[opt->n_owned++] =
+		    found[i].path;
+	free(found);
+}
+
+static void
+parse_options(int argc, char *argv[], struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "forwards", no_argument, NULL, OPT_FORWARDS },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "tty", required_argument, NULL, OPT_TTY },
+		{ "command", required_argument, NULL, OPT_COMMAND },
+		{ "strict-match", no_argument, NULL, OPT_STRICT },
+		{ "print-controls", no_argument, NULL, OPT_CONTROLS },
+		{ "show-paging", no_argument, NULL, 'p' },
+		{ "pid", no_argument, NULL, OPT_PID },
+		{ "ahz", required_argument, NULL, OPT_AHZ },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "utc", no_argument, NULL, OPT_UTC },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "process-id", required_argument, NULL, OPT_PROCESS_ID },
+		{ "ppid", required_argument, NULL, OPT_PPID },
+		{ "uid", required_argument, NULL, OPT_UID },
+		{ "exit-code", required_argument, NULL, OPT_EXIT_CODE },
+		{ "signaled", no_argument, NULL, OPT_SIGNALED },
+		{ "failed", no_argument, NULL, OPT_FAILED },
+		{ "glob", no_argument, NULL, OPT_GLOB },
+		{ "regex", no_argument, NULL, OPT_REGEX },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct query *q = &opt->query;
+	const char *since = NULL, *until = NULL, *bad;
+	time_t now = time(NULL), t;
+	int c, rc = 0;
+
+	while ((c = getopt_long(argc, argv, "f:hpV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			opt->files[opt->n_files++] = optarg;
+			break;
+		case OPT_FORWARDS:
+			opt->pacct.direction = PACCT_FORWARD;
+			break;
+		case OPT_USER:
+			rc = query_add_name(&q->users, optarg);
+			break;
+		case OPT_TTY:
+			rc = query_add_name(&q->ttys, optarg);
+			break;
+		case OPT_COMMAND:
+			rc = query_add_name(&q->commands, optarg);
+			break;
+		case OPT_STRICT:
+			q->strict = true;
+			break;
+		case OPT_CONTROLS:
+			/* Accepted for compatibility: control bytes are shown
+			 * as '?' all the same (never sent raw to a terminal). */
+			break;
+		case 'p':
+			opt->printer.show_paging = true;
+			break;
+		case OPT_PID:
+			opt->printer.show_pid = true;
+			break;
+		case OPT_AHZ:
+			opt->pacct.default_ahz = parse_number("--ahz", optarg,
+			    UINT16_MAX);
+			if (opt->pacct.default_ahz == 0)
+				errx(1, "--ahz 0: give ticks per second, 1 to "
+				    "65535");
+			break;
+		case OPT_DEBUG:
+			opt->debug = true;
+			break;
+		case 'V':
+			printf("lastcomm-ng %s\n", PACKAGE_VERSION);
+			exit(0);
+		case 'h':
+			usage(0);
+		case OPT_FORMAT:
+			if (printer_parse_format(optarg,
+			    &opt->printer.format) < 0)
+				errx(1, "--format %s: unknown format; use "
+				    "lastcomm, long, kv, json or csv", optarg);
+			break;
+		case OPT_UTC:
+			opt->printer.utc = true;
+			break;
+		case OPT_SINCE:
+			since = optarg;
+			break;
+		case OPT_UNTIL:
+			until = optarg;
+			break;
+		case OPT_PROCESS_ID:
+			rc = query_add_id(&q->pids, parse_number("--process-id",
+			    optarg, UINT32_MAX));
+			break;
+		case OPT_PPID:
+			rc = query_add_id(&q->ppids, parse_number("--ppid",
+			    optarg, UINT32_MAX));
+			break;
+		case OPT_UID:
+			rc = query_add_id(&q->uids, parse_number("--uid",
+			    optarg, UINT32_MAX));
+			break;
+		case OPT_EXIT_CODE:
+			rc = query_add_id(&q->exit_codes, parse_number(
+			    "--exit-code", optarg, 255));
+			break;
+		case OPT_SIGNALED:
+			q->signaled = true;
+			break;
+		case OPT_FAILED:
+			q->failed = true;
+			break;
+		case OPT_GLOB:
+			q->mode = MATCH_GLOB;
+			break;
+		case OPT_REGEX:
+			q->mode = MATCH_REGEX;
+			break;
+		case OPT_ALL:
+			opt->all = true;
+			break;
+		default:
+			usage(1);
+		}
+		if (rc < 0)
+			errx(1, "out of memory");
+	}
+	for (; optind < argc; optind++)
+		if (query_add_name(&q->any, argv[optind]) < 0)
+			errx(1, "out of memory");
+	if ((rc = query_compile(q, &bad)) < 0)
+		errx(1, rc == -EINVAL ? "%s: not a regular expression" :
+		    "out of memory", bad);
+
+	if (since) {
+		if (when_parse(since, now, opt->printer.utc, &t) < 0)
+			errx(1, "--since %s: give a date (2026-11-21), a date "
+			    "and time (2026-11-21T05:27), today, yesterday or "
+			    "-2h", since);
+		q->has_since = true;
+		q->since = t;
+	}
+	if (until) {
+		if (when_parse(until, now, opt->printer.utc, &t) < 0)
+			errx(1, "--until %s: give a date (2026-11-21), a date "
+			    "and time (2026-11-21T05:27), today, yesterday or "
+			    "-2h", until);
+		q->has_until = true;
+		q->until = t;
+	}
+	if (opt->all)
+		add_rotated_set(opt);
+	if (opt->n_files == 0)
+		opt->files[opt->n_files++] = DEFAULT_FILE;
+	if (opt->all && opt->pacct.direction == PACCT_BACKWARD) {
+		/* Newest first: the rotated set read from pacct down. */
+		for (size_t i = 0, j = opt->n_files - 1; i < j; i++, j--) {
+			const char *tmp = opt->files[i];
+
+			opt->files[i] = opt->files[j];
+			opt->files[j] = tmp;
+		}
+	}
+}
+
+/* Print the records of one file that the query selects; false if the
+ * file could not be read whole. */
 static bool
-list_file(const char *path, const struct options *opt,
-    const struct fmt_context *ctx)
+list_file(const char *path, struct options *opt)
 {
 	_cleanup_pacct_ struct pacct_reader *r = NULL;
 	struct acct_event ev;
 	struct pacct_region region;
-	char line[FMT_JSON_MAX];
+	struct pacct_stats stats;
 	bool clean = true;
-	size_t n;
 	int rc;
 
 	if ((rc = pacct_open(path, &opt->pacct, &r)) < 0) {
@@ -65,11 +328,9 @@ list_file(const char *path, const struct options *opt,
 	while ((rc = pacct_next(r, &ev, &region)) > 0) {
 		switch (rc) {
 		case PACCT_RECORD:
-			n = opt->format == OUTPUT_JSON ?
-			    fmt_json(line, sizeof(line), &ev, ctx) :
-			    fmt_kv(line, sizeof(line), &ev, ctx);
-			line[n++] = '\n';
-			fwrite(line, 1, n, stdout);
+			if (query_match(&opt->query, &ev,
+			    opt->printer.ctx.names))
+				printer_record(&opt->printer, &ev);
 			break;
 		case PACCT_SKIPPED:
 			warnx("%s: offset %" PRIu64 ": skipped %" PRIu64
@@ -91,7 +352,15 @@ list_file(const char *path, const struct options *opt,
 		warnx("%s: offset %" PRIu64 ": %s", path, pacct_offset(r),
 		    rc == -EBADMSG ? "corrupt or truncated gzip data" :
 		    strerror(-rc));
-		return false;
+		clean = false;
+	}
+	if (opt->debug) {
+		pacct_get_stats(r, &stats);
+		fprintf(stderr, "lastcomm-ng: %s: %s, %" PRIu64 " records, %"
+		    PRIu64 " bytes skipped in %" PRIu64 " regions, %" PRIu64
+		    " bytes of short tail\n", path, pacct_compressed(r) ?
+		    "gzip" : "plain", stats.records, stats.skipped_bytes,
+		    stats.skipped_regions, stats.partial_bytes);
 	}
 	return clean;
 }
@@ -99,77 +368,36 @@ list_file(const char *path, const struct options *opt,
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "file", required_argument, NULL, 'f' },
-		{ "forwards", no_argument, NULL, 'F' },
-		{ "format", required_argument, NULL, 'o' },
-		{ "ahz", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct options opt = { .format = OUTPUT_KV,
-	    .pacct = { .direction = PACCT_BACKWARD } };
-	struct fmt_context ctx = { 0 };
-	_cleanup_free_ const char **files = NULL;
+	struct options opt = { .pacct = { .direction = PACCT_BACKWARD } };
 	char host[HOST_NAME_MAX + 1];
-	size_t n_files = 0;
+	static char outbuf[1 << 16];
 	bool ok = true;
-	char *end;
-	long v;
-	int c;
 
-	if ((files = calloc((size_t)argc + 1, sizeof(*files))) == NULL)
+	/* -f can come argc times; --all adds the directory's files. */
+	opt.files_cap = (size_t)argc + 4096;
+	opt.files = calloc(opt.files_cap, sizeof(*opt.files));
+	if (opt.files == NULL)
 		err(1, "out of memory");
-	while ((c = getopt_long(argc, argv, "f:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			files[n_files++] = optarg;
-			break;
-		case 'F':
-			opt.pacct.direction = PACCT_FORWARD;
-			break;
-		case 'o':
-			if (strcmp(optarg, "kv") == 0)
-				opt.format = OUTPUT_KV;
-			else if (strcmp(optarg, "json") == 0)
-				opt.format = OUTPUT_JSON;
-			else
-				errx(2, "--format %s: unknown format; use kv "
-				    "or json", optarg);
-			break;
-		case 'a':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || v < 1 ||
-			    v > UINT16_MAX)
-				errx(2, "--ahz %s: give ticks per second, "
-				    "1 to 65535", optarg);
-			opt.pacct.default_ahz = (unsigned)v;
-			break;
-		case 'h':
-			usage(0);
-		case 'V':
-			printf("lastcomm-ng %s\n", PACKAGE_VERSION);
-			return 0;
-		default:
-			usage(2);
-		}
-	}
-	if (optind < argc)
-		usage(2);
-	if (n_files == 0)
-		files[n_files++] = DEFAULT_FILE;
-
-	if (names_new(&ctx.names) < 0)
+	opt.printer.out = stdout;
+	parse_options(argc, argv, &opt);
+	if (names_new(&opt.printer.ctx.names) < 0)
 		err(1, "out of memory");
 	if (gethostname(host, sizeof(host)) == 0) {
 		host[sizeof(host) - 1] = '\0';
-		ctx.host = host;
+		opt.printer.ctx.host = host;
 	}
-	for (size_t i = 0; i < n_files; i++)
-		ok &= list_file(files[i], &opt, &ctx);
-	names_free(ctx.names);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+
+	printer_begin(&opt.printer);
+	for (size_t i = 0; i < opt.n_files; i++)
+		ok &= list_file(opt.files[i], &opt);
+
+	names_free(opt.printer.ctx.names);
+	query_free(&opt.query);
+	for (size_t i = 0; i < opt.n_owned; i++)
+		free(opt.owned[i]);
+	free(opt.owned);
+	free(opt.files);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(1, "standard output");
 	return ok ? 0 : 1;

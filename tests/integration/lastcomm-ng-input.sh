@@ -81,18 +81,19 @@ is "$status" 1 "a truncated .gz: exit 1"
 ok "a truncated .gz: named, with the offset" \
     grep -q "^lastcomm-ng: $tmp/cut.gz: offset [0-9]*: corrupt or truncated gzip data$" "$tmp/err"
 
-# Usage errors.
+# Usage errors exit 1, as GNU lastcomm's do.
 status=0
 "$lastcomm" --no-such-option > /dev/null 2> "$tmp/err" || status=$?
-is "$status" 2 "an unknown option: exit 2"
+is "$status" 1 "an unknown option: exit 1"
 ok "an unknown option: usage on stderr" grep -q "^usage: lastcomm-ng" "$tmp/err"
 status=0
 "$lastcomm" --format xml > /dev/null 2> "$tmp/err" || status=$?
-is "$status:$(cat "$tmp/err")" "2:lastcomm-ng: --format xml: unknown format; use kv or json" \
-    "an unknown format: exit 2, one line"
+is "$status:$(cat "$tmp/err")" \
+    "1:lastcomm-ng: --format xml: unknown format; use lastcomm, long, kv, json or csv" \
+    "an unknown format: exit 1, one line"
 status=0
 "$lastcomm" --ahz 0 > /dev/null 2> "$tmp/err" || status=$?
-is "$status" 2 "--ahz 0 is refused"
+is "$status" 1 "--ahz 0 is refused"
 
 # Unreadable, checked as an unprivileged user (root reads anything).
 if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then

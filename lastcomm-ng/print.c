@@ -1,0 +1,319 @@
+/*
+ * print.c: lastcomm-ng's printers.  The lastcomm format is the hot path of
+ * a full listing, so it is built by hand into one buffer per line.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "escape.h"
+#include "print.h"
+#include "query.h"
+#include "timefmt.h"
+
+#define LINE_MAX_LEN	FMT_JSON_MAX
+
+int
+printer_parse_format(const char *name, enum print_format *ret_format)
+{
+	static const char *const names[] = {
+		[PRINT_LASTCOMM] = "lastcomm",
+		[PRINT_LONG] = "long",
+		[PRINT_KV] = "kv",
+		[PRINT_JSON] = "json",
+		[PRINT_CSV] = "csv",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i]) == 0) {
+			*ret_format = (enum print_format)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static char *
+put_bytes(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+	return d + n;
+}
+
+/* Copy s into d padded with spaces to width, cut at width. */
+static char *
+put_padded(char *d, const char *s, size_t width)
+{
+	size_t n = strnlen(s, width);
+
+	memcpy(d, s, n);
+	memset(d + n, ' ', width - n);
+	return d + width;
+}
+
+/* Right-justify v in width columns (wider if it needs more). */
+static char *
+put_uint(char *d, uint64_t v, size_t width)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	while (width > n) {
+		*d++ = ' ';
+		width--;
+	}
+	while (n > 0)
+		*d++ = tmp[--n];
+	return d;
+}
+
+/* printf's "%6.2f" of ticks / ahz, exactly as printf would round it. */
+static char *
+put_seconds_2(char *d, uint64_t ticks, unsigned ahz)
+{
+	char tmp[48];
+	int n;
+
+	if (ahz == 100) {
+		/* k/100 prints as the exact decimal: no rounding. */
+		d = put_uint(d, ticks / 100, 3);
+		*d++ = '.';
+		*d++ = (char)('0' + ticks % 100 / 10);
+		*d++ = (char)('0' + ticks % 10);
+		return d;
+	}
+	n = snprintf(tmp, sizeof(tmp), "%6.2f", (double)ticks / ahz);
+	memcpy(d, tmp, (size_t)n);
+	return d + n;
+}
+
+/* "Sat Nov 21 05:27": ctime's first 16 characters, cached per minute. */
+static const char *
+minute_text(struct printer *p, time_t t)
+{
+	struct tm tm;
+	char buf[32];
+
+	if (p->minute_text[0] != '\0' && t >= p->minute_start &&
+	    t < p->minute_start + 60)
+		return p->minute_text;
+	if ((p->utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) == NULL ||
+	    asctime_r(&tm, buf) == NULL) {
+		memset(p->minute_text, '?', 16);
+		p->minute_start = t;
+		return p->minute_text;
+	}
+	memcpy(p->minute_text, buf, 16);
+	p->minute_text[16] = '\0';
+	p->minute_start = t - tm.tm_sec;
+	return p->minute_text;
+}
+
+/* GNU lastcomm's line. */
+static size_t
+line_lastcomm(struct printer *p, const struct acct_event *ev, char *line)
+{
+	char *d = line, buf[12];
+	size_t i;
+
+	/* The name, non-printing bytes shown as '?', in 16 columns. */
+	for (i = 0; i < ev->comm_len; i++) {
+		unsigned char c = (unsigned char)ev->comm[i];
+
+		*d++ = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	for (; i < 16; i++)
+		*d++ = ' ';
+	*d++ = ' ';
+	*d++ = ev->flags & ACCT_FLAG_SU ? 'S' : ' ';
+	*d++ = ev->flags & ACCT_FLAG_FORK ? 'F' : ' ';
+	*d++ = ev->flags & ACCT_FLAG_COMPAT ? 'C' : ' ';
+	*d++ = ev->flags & ACCT_FLAG_CORE ? 'D' : ' ';
+	*d++ = ev->flags & ACCT_FLAG_XSIG ? 'X' : ' ';
+	*d++ = ' ';
+	if (p->show_paging) {
+		d = put_uint(d, ev->minflt, 6);
+		d = put_bytes(d, "min ", 4);
+		d = put_uint(d, ev->majflt, 6);
+		d = put_bytes(d, "maj ", 4);
+		d = put_uint(d, ev->swaps, 4);
+		d = put_bytes(d, "swp ", 4);
+	} else {
+		d = put_padded(d, query_user_text(p->ctx.names, ev->uid, buf), 8);
+		*d++ = ' ';
+		d = put_padded(d, query_tty_text(p->ctx.names, ev->tty), 8);
+		*d++ = ' ';
+	}
+	d = put_seconds_2(d, ev->user_ticks + ev->sys_ticks, ev->ahz);
+	d = put_bytes(d, " secs ", 6);
+	d = put_bytes(d, minute_text(p, (time_t)ev->start_time), 16);
+	if (p->show_pid && ev->has_pid) {
+		*d++ = ' ';
+		d = put_uint(d, ev->pid, 0);
+		*d++ = ' ';
+		d = put_uint(d, ev->ppid, 0);
+	}
+	*d++ = '\n';
+	return (size_t)(d - line);
+}
+
+/* "2026-11-21 05:27:03", local or UTC. */
+static char *
+put_datetime(const struct printer *p, char *d, time_t t)
+{
+	struct tm tm;
+
+	if ((p->utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) == NULL)
+		return put_bytes(d, "0000-00-00 00:00:00", 19);
+	return d + strftime(d, 20, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* One readable line with everything an audit asks first. */
+static size_t
+line_long(struct printer *p, const struct acct_event *ev, char *line)
+{
+	uint64_t elapsed = acct_elapsed_us(ev);
+	char *d = line, buf[12], status[32], name[ESC_MAX(ACCT_COMM_MAX) + 1];
+	size_t n;
+
+	d = put_datetime(p, d, (time_t)ev->start_time);
+	*d++ = ' ';
+	d = put_datetime(p, d, (time_t)((acct_end_us(ev)) / 1000000));
+	*d++ = ' ';
+	n = esc_escape(name, ev->comm, ev->comm_len, 0);
+	name[n] = '\0';
+	d += sprintf(d, " %-16s %-8s %-8s %10.3fs cpu %7.2fs ", name,
+	    query_user_text(p->ctx.names, ev->uid, buf),
+	    query_tty_text(p->ctx.names, ev->tty), (double)elapsed / 1e6,
+	    (double)acct_ticks_to_us(ev, ev->user_ticks + ev->sys_ticks) / 1e6);
+	if (ev->signal != 0)
+		snprintf(status, sizeof(status), "signal %u%s", ev->signal,
+		    ev->core_dumped ? " core" : "");
+	else
+		snprintf(status, sizeof(status), "exit %u", ev->exit_code);
+	d += sprintf(d, "%-14s", status);
+	if (ev->has_pid)
+		d += sprintf(d, " pid %u ppid %u", ev->pid, ev->ppid);
+	else
+		d += sprintf(d, " pid - ppid -");
+	*d++ = '\n';
+	return (size_t)(d - line);
+}
+
+/* A CSV field: quoted when it holds a comma, a quote or a space. */
+static char *
+put_csv(char *d, const char *s, size_t len)
+{
+	if (strcspn(s, ",\" ") >= len) {
+		memcpy(d, s, len);
+		return d + len;
+	}
+	*d++ = '"';
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			*d++ = '"';
+		*d++ = s[i];
+	}
+	*d++ = '"';
+	return d;
+}
+
+static const char csv_header[] =
+    "start_time,end_time,process_name,process_id,parent_process_id,user,"
+    "user_id,group,group_id,tty,exit_code,signal,core_dumped,flags,elapsed,"
+    "cpu_user,cpu_sys,mem_kib,minflt,majflt,io_chars,io_blocks,swaps,"
+    "acct_version,host\n";
+
+/* The schema's fields, UTC times, names in their visible form. */
+static size_t
+line_csv(struct printer *p, const struct acct_event *ev, char *line)
+{
+	char *d = line, name[ESC_MAX(NAMES_MAX) + 1], flags[32];
+	const char *user = names_user(p->ctx.names, ev->uid);
+	const char *group = names_group(p->ctx.names, ev->gid);
+	const char *tty = names_tty(p->ctx.names, ev->tty);
+	uint64_t start = (uint64_t)ev->start_time * 1000000;
+	size_t n;
+
+	d += timefmt_rfc3339(d, start);
+	*d++ = ',';
+	d += timefmt_rfc3339(d, acct_end_us(ev));
+	*d++ = ',';
+	n = esc_escape(name, ev->comm, ev->comm_len, 0);
+	name[n] = '\0';
+	d = put_csv(d, name, n);
+	if (ev->has_pid)
+		d += sprintf(d, ",%u,%u,", ev->pid, ev->ppid);
+	else
+		d = put_bytes(d, ",,,", 3);
+	if (user) {
+		n = esc_escape(name, user, strlen(user), 0);
+		d = put_csv(d, name, n);
+	}
+	d += sprintf(d, ",%u,", ev->uid);
+	if (group) {
+		n = esc_escape(name, group, strlen(group), 0);
+		d = put_csv(d, name, n);
+	}
+	d += sprintf(d, ",%u,%s,%u,%u,%u,", ev->gid, tty ? tty : "",
+	    ev->exit_code, ev->signal, ev->core_dumped);
+	fmt_flags(flags, sizeof(flags), ev->flags);
+	d = put_csv(d, flags, strlen(flags));
+	d += sprintf(d, ",%.3f,%.3f,%.3f,%ju,%ju,%ju,%ju,%ju,%ju,%u,",
+	    (double)acct_elapsed_us(ev) / 1e6,
+	    (double)acct_ticks_to_us(ev, ev->user_ticks) / 1e6,
+	    (double)acct_ticks_to_us(ev, ev->sys_ticks) / 1e6,
+	    (uintmax_t)ev->mem_kib, (uintmax_t)ev->minflt,
+	    (uintmax_t)ev->majflt, (uintmax_t)ev->io_chars,
+	    (uintmax_t)ev->io_blocks, (uintmax_t)ev->swaps, ev->version);
+	if (p->ctx.host) {
+		n = esc_escape(name, p->ctx.host, strnlen(p->ctx.host,
+		    NAMES_MAX), 0);
+		d = put_csv(d, name, n);
+	}
+	*d++ = '\n';
+	return (size_t)(d - line);
+}
+
+void
+printer_begin(struct printer *p)
+{
+	if (p->format == PRINT_CSV)
+		fputs(csv_header, p->out);
+}
+
+void
+printer_record(struct printer *p, const struct acct_event *ev)
+{
+	char line[LINE_MAX_LEN];
+	size_t n;
+
+	switch (p->format) {
+	case PRINT_LASTCOMM:
+		n = line_lastcomm(p, ev, line);
+		break;
+	case PRINT_LONG:
+		n = line_long(p, ev, line);
+		break;
+	case PRINT_KV:
+		n = fmt_kv(line, sizeof(line), ev, &p->ctx);
+		line[n++] = '\n';
+		break;
+	case PRINT_JSON:
+		n = fmt_json(line, sizeof(line), ev, &p->ctx);
+		line[n++] = '\n';
+		break;
+	case PRINT_CSV:
+		n = line_csv(p, ev, line);
+		break;
+	default:
+		return;
+	}
+	fwrite_unlocked(line, 1, n, p->out);
+}

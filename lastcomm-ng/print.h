@@ -1,0 +1,52 @@
+/*
+ * print.h: lastcomm-ng's output formats.
+ *
+ * Promise: printer_record() writes one record in the chosen format to the
+ * printer's stream: "lastcomm" is byte for byte what GNU lastcomm 6.6.4
+ * prints; "long" is one readable line with full times and the exit status;
+ * "kv" and "json" are the message schema (docs/schema.md); "csv" has a
+ * header row (printer_begin()).  Untrusted bytes are made visible, never
+ * printed raw.  Output errors are left in the stream (ferror) for the
+ * caller to report.
+ */
+#ifndef LASTCOMM_PRINT_H
+#define LASTCOMM_PRINT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "format.h"
+#include "names.h"
+#include "record.h"
+
+enum print_format {
+	PRINT_LASTCOMM,
+	PRINT_LONG,
+	PRINT_KV,
+	PRINT_JSON,
+	PRINT_CSV,
+};
+
+struct printer {
+	enum print_format format;
+	bool		show_pid;	/* --pid: append pid and ppid */
+	bool		show_paging;	/* -p: faults and swaps for user, tty */
+	bool		utc;		/* times in UTC, not the local zone */
+	FILE		*out;
+	struct fmt_context ctx;		/* names, host */
+
+	/* The last local minute formatted, for lastcomm's dates. */
+	time_t		minute_start;
+	char		minute_text[17];
+};
+
+/* Parse a --format name; -EINVAL for an unknown one. */
+int	printer_parse_format(const char *name, enum print_format *ret_format);
+
+/* Whatever comes before the first record (the CSV header). */
+void	printer_begin(struct printer *p);
+
+void	printer_record(struct printer *p, const struct acct_event *ev);
+
+#endif

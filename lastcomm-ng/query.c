@@ -1,0 +1,218 @@
+/*
+ * query.c: record filters, with GNU lastcomm's name matching.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+
+int
+query_add_name(struct name_list *list, char *name)
+{
+	char **n = reallocarray(list->names, list->count + 1, sizeof(*n));
+
+	if (n == NULL)
+		return -ENOMEM;
+	list->names = n;
+	list->names[list->count++] = name;
+	return 0;
+}
+
+int
+query_add_id(struct id_list *list, uint32_t id)
+{
+	uint32_t *n = reallocarray(list->ids, list->count + 1, sizeof(*n));
+
+	if (n == NULL)
+		return -ENOMEM;
+	list->ids = n;
+	list->ids[list->count++] = id;
+	return 0;
+}
+
+static int
+compile_list(struct name_list *list, const char **ret_bad)
+{
+	if (list->count == 0)
+		return 0;
+	if ((list->regexes = calloc(list->count, sizeof(regex_t))) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < list->count; i++) {
+		if (regcomp(&list->regexes[i], list->names[i],
+		    REG_EXTENDED | REG_NOSUB) != 0) {
+			/* Keep the list consistent for query_free(). */
+			list->count = i;
+			*ret_bad = list->names[i];
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int
+query_compile(struct query *q, const char **ret_bad)
+{
+	int rc;
+
+	if (q->mode != MATCH_REGEX)
+		return 0;
+	if ((rc = compile_list(&q->any, ret_bad)) < 0 ||
+	    (rc = compile_list(&q->commands, ret_bad)) < 0 ||
+	    (rc = compile_list(&q->users, ret_bad)) < 0 ||
+	    (rc = compile_list(&q->ttys, ret_bad)) < 0)
+		return rc;
+	return 0;
+}
+
+/* Does text match entry i of list? */
+static bool
+name_matches(const struct query *q, const struct name_list *list, size_t i,
+    const char *text)
+{
+	switch (q->mode) {
+	case MATCH_GLOB:
+		return fnmatch(list->names[i], text, 0) == 0;
+	case MATCH_REGEX:
+		return regexec(&list->regexes[i], text, 0, NULL, 0) == 0;
+	default:
+		return strcmp(list->names[i], text) == 0;
+	}
+}
+
+static bool
+list_matches(const struct query *q, const struct name_list *list,
+    const char *text)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (name_matches(q, list, i, text))
+			return true;
+	return false;
+}
+
+static bool
+id_listed(const struct id_list *list, uint32_t id)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (list->ids[i] == id)
+			return true;
+	return false;
+}
+
+const char *
+query_user_text(struct names *names, uint32_t uid, char buf[12])
+{
+	const char *name = names_user(names, uid);
+
+	if (name != NULL)
+		return name;
+	snprintf(buf, 12, "%u", uid);
+	return buf;
+}
+
+const char *
+query_tty_text(struct names *names, uint32_t tty)
+{
+	const char *name = names_tty(names, tty);
+
+	return name != NULL ? name : "__";
+}
+
+/* GNU lastcomm's rules for the command, user and terminal names. */
+static bool
+names_match(const struct query *q, const struct acct_event *ev,
+    struct names *names)
+{
+	const char *user, *tty;
+	char buf[12];
+	bool any_given = q->any.count > 0, field_given = q->commands.count > 0 ||
+	    q->users.count > 0 || q->ttys.count > 0;
+
+	if (!any_given && !field_given)
+		return true;
+	user = query_user_text(names, ev->uid, buf);
+	tty = query_tty_text(names, ev->tty);
+	if (q->strict) {
+		/* Every list given must match its own field. */
+		if (q->commands.count && !list_matches(q, &q->commands, ev->comm))
+			return false;
+		if (q->users.count && !list_matches(q, &q->users, user))
+			return false;
+		if (q->ttys.count && !list_matches(q, &q->ttys, tty))
+			return false;
+		/* A positional name must match one of the three. */
+		for (size_t i = 0; i < q->any.count; i++)
+			if (!name_matches(q, &q->any, i, ev->comm) &&
+			    !name_matches(q, &q->any, i, user) &&
+			    !name_matches(q, &q->any, i, tty))
+				return false;
+		return true;
+	}
+	return list_matches(q, &q->commands, ev->comm) ||
+	    list_matches(q, &q->users, user) ||
+	    list_matches(q, &q->ttys, tty) ||
+	    list_matches(q, &q->any, ev->comm) ||
+	    list_matches(q, &q->any, user) ||
+	    list_matches(q, &q->any, tty);
+}
+
+bool
+query_match(const struct query *q, const struct acct_event *ev,
+    struct names *names)
+{
+	if (q->has_since && (int64_t)ev->start_time < q->since)
+		return false;
+	if (q->has_until && (int64_t)ev->start_time >= q->until)
+		return false;
+	if (q->pids.count && !(ev->has_pid && id_listed(&q->pids, ev->pid)))
+		return false;
+	if (q->ppids.count && !(ev->has_pid && id_listed(&q->ppids, ev->ppid)))
+		return false;
+	if (q->uids.count && !id_listed(&q->uids, ev->uid))
+		return false;
+	if (q->exit_codes.count && (ev->signal != 0 ||
+	    !id_listed(&q->exit_codes, ev->exit_code)))
+		return false;
+	if (q->signaled && ev->signal == 0)
+		return false;
+	if (q->failed && ev->exit_code == 0 && ev->signal == 0)
+		return false;
+	return names_match(q, ev, names);
+}
+
+bool
+query_empty(const struct query *q)
+{
+	return q->any.count == 0 && q->commands.count == 0 &&
+	    q->users.count == 0 && q->ttys.count == 0 && !q->has_since &&
+	    !q->has_until && q->pids.count == 0 && q->ppids.count == 0 &&
+	    q->uids.count == 0 && q->exit_codes.count == 0 && !q->signaled &&
+	    !q->failed;
+}
+
+static void
+free_names(struct name_list *list)
+{
+	if (list->regexes != NULL)
+		for (size_t i = 0; i < list->count; i++)
+			regfree(&list->regexes[i]);
+	free(list->regexes);
+	free(list->names);
+}
+
+void
+query_free(struct query *q)
+{
+	free_names(&q->any);
+	free_names(&q->commands);
+	free_names(&q->users);
+	free_names(&q->ttys);
+	free(q->pids.ids);
+	free(q->ppids.ids);
+	free(q->uids.ids);
+	free(q->exit_codes.ids);
+}

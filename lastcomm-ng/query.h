@@ -1,0 +1,78 @@
+/*
+ * query.h: which records lastcomm-ng shows.
+ *
+ * Promise: query_match() says whether one record passes every filter.  Name
+ * matching follows GNU lastcomm: a record matches when any given name
+ * matches its command, user or terminal (positional arguments), or its
+ * field (--command, --user, --tty); with --strict-match every list given
+ * must match.  Names match exactly unless glob or regex matching is asked
+ * for.  The other filters (times, ids, exit status) must all hold.  A query
+ * is built once, then read only.
+ */
+#ifndef LASTCOMM_QUERY_H
+#define LASTCOMM_QUERY_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "names.h"
+#include "record.h"
+
+enum match_mode {
+	MATCH_EXACT,
+	MATCH_GLOB,
+	MATCH_REGEX,
+};
+
+/* A list of names to match one way. */
+struct name_list {
+	char		**names;
+	regex_t		*regexes;	/* MATCH_REGEX: compiled names */
+	size_t		count;
+};
+
+/* A list of numbers (pids, uids, exit codes). */
+struct id_list {
+	uint32_t	*ids;
+	size_t		count;
+};
+
+struct query {
+	enum match_mode	mode;
+	bool		strict;
+	struct name_list any;		/* positional arguments */
+	struct name_list commands, users, ttys;
+
+	bool		has_since, has_until;
+	int64_t		since, until;	/* start time, seconds since the epoch */
+	struct id_list	pids, ppids, uids, exit_codes;
+	bool		signaled;	/* killed by a signal */
+	bool		failed;		/* non-zero exit, or a signal */
+};
+
+/* Add name to list (not copied: it must outlive the query); -ENOMEM. */
+int	query_add_name(struct name_list *list, char *name);
+
+/* Compile the names for q->mode once all are in.  -ENOMEM, or -EINVAL for
+ * a bad regular expression; *ret_bad is then the expression. */
+int	query_compile(struct query *q, const char **ret_bad);
+
+int	query_add_id(struct id_list *list, uint32_t id);
+
+/* Does ev pass?  names resolves its user and terminal. */
+bool	query_match(const struct query *q, const struct acct_event *ev,
+	    struct names *names);
+
+/* True when no filter is set at all. */
+bool	query_empty(const struct query *q);
+
+void	query_free(struct query *q);
+
+/* The user as lastcomm shows it: the name, or the uid in decimal. */
+const char *query_user_text(struct names *names, uint32_t uid, char buf[12]);
+
+/* The terminal as lastcomm shows it: a name, or "__" for none. */
+const char *query_tty_text(struct names *names, uint32_t tty);
+
+#endif
