@@ -30,6 +30,7 @@
 #define BUF_SIZE	(256 * 1024)
 #define IN_SIZE		(64 * 1024)
 #define WINDOW_SIZE	(1024 * 1024)
+#define PACCT_FILTERED	(-1000)	/* emit(): a record the prefilter took */
 
 enum item_kind {
 	ITEM_NEED_MORE,
@@ -63,6 +64,8 @@ struct pacct_reader {
 	int		fd;
 	enum pacct_direction direction;
 	unsigned	ahz;
+	bool		(*prefilter)(const void *record, void *arg);
+	void		*prefilter_arg;
 	int		error;		/* sticky -errno */
 	uint64_t	last_offset;
 	struct pacct_stats stats;
@@ -536,6 +539,8 @@ pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
 	r->fd = fd;
 	r->state.version = -1;
 	r->direction = options->direction;
+	r->prefilter = options->prefilter;
+	r->prefilter_arg = options->prefilter_arg;
 	r->ahz = options->default_ahz ? options->default_ahz : ACCT_AHZ_DEFAULT;
 	if ((r->name = strdup(name)) == NULL ||
 	    (r->in = malloc(IN_SIZE)) == NULL ||
@@ -616,10 +621,13 @@ emit(struct pacct_reader *r, const struct item *it, struct acct_event *ev,
 	r->last_offset = it->offset;
 	switch (it->kind) {
 	case ITEM_RECORD:
+		r->stats.records++;
+		if (r->prefilter != NULL &&
+		    !r->prefilter(it->data, r->prefilter_arg))
+			return PACCT_FILTERED;
 		rc = acct_decode(it->data, it->length, r->ahz, ev ? ev : &tmp);
 		if (rc < 0)
 			return rc;	/* cannot happen: scan() checked */
-		r->stats.records++;
 		return PACCT_RECORD;
 	case ITEM_SKIP:
 		r->stats.skipped_regions++;
@@ -693,7 +701,8 @@ pacct_next(struct pacct_reader *r, struct acct_event *ret_event,
 			r->have_pending = false;
 			return emit(r, &r->pending, ret_event, ret_region);
 		}
-		return emit(r, &it, ret_event, ret_region);
+		if ((rc = emit(r, &it, ret_event, ret_region)) != PACCT_FILTERED)
+			return rc;
 	}
 }
 

@@ -32,6 +32,10 @@ struct pacct_options {
 	enum pacct_direction	direction;
 	unsigned		default_ahz;	/* for v0/v1; 0: 100 */
 	const char		*tmpdir;	/* NULL: $TMPDIR, then /tmp */
+	/* When set, a record it rejects (given its raw, checked bytes) is
+	 * neither decoded nor returned; it still counts in the stats. */
+	bool			(*prefilter)(const void *record, void *arg);
+	void			*prefilter_arg;
 };
 
 /* What pacct_next() found. */
@@ -49,7 +53,7 @@ struct pacct_region {
 };
 
 struct pacct_stats {
-	uint64_t	records;	/* returned as PACCT_RECORD */
+	uint64_t	records;	/* valid records, prefiltered ones too */
 	uint64_t	skipped_regions;
 	uint64_t	skipped_bytes;
 	uint64_t	zero_bytes;	/* part of skipped_bytes */

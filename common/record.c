@@ -238,6 +238,20 @@ decode_layout(const uint8_t *p, const struct layout *l, bool be,
 	*ret_event = ev;
 }
 
+uint32_t
+acct_peek_uid(const void *buf)
+{
+	const uint8_t *p = buf;
+	const struct layout *l = layouts[p[1] & 3];
+	bool be = (p[1] & ACCT_VERSION_BIG_ENDIAN) != 0;
+	uint32_t uid = get32(p + l->uid, be);
+
+	/* v0 keeps only 16 bits for sure: see decode_layout(). */
+	if (l->version == 0 && (uint16_t)uid != get16(p + l->uid16, be))
+		uid = get16(p + l->uid16, be);
+	return uid;
+}
+
 int
 acct_decode(const void *buf, size_t len, unsigned default_ahz,
     struct acct_event *ret_event)

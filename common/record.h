@@ -90,6 +90,10 @@ int	acct_check(const void *buf, size_t len);
  */
 bool	acct_plausible(const void *buf, size_t len);
 
+/* The real uid of a record acct_check() accepted, without decoding the
+ * rest: for filters that can tell early that a record is not wanted. */
+uint32_t acct_peek_uid(const void *buf);
+
 /* Record size implied by a version byte: 62 for v1, otherwise 64. */
 size_t	acct_record_size(uint8_t version_byte);
 

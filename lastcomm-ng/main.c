@@ -388,10 +388,15 @@ main(int argc, char *argv[])
 	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
+	opt.pacct.prefilter_arg = query_prefilter_new(&opt.query,
+	    opt.printer.ctx.names);
+	if (opt.pacct.prefilter_arg != NULL)
+		opt.pacct.prefilter = query_prefilter;
 	printer_begin(&opt.printer);
 	for (size_t i = 0; i < opt.n_files; i++)
 		ok &= list_file(opt.files[i], &opt);
 
+	query_prefilter_free(opt.pacct.prefilter_arg);
 	names_free(opt.printer.ctx.names);
 	query_free(&opt.query);
 	for (size_t i = 0; i < opt.n_owned; i++)

@@ -184,6 +184,67 @@ query_match(const struct query *q, const struct acct_event *ev,
 	return names_match(q, ev, names);
 }
 
+#define VERDICTS	1024	/* a power of two */
+
+struct query_prefilter {
+	const struct query *q;
+	struct names	*names;
+	size_t		count;
+	struct {
+		uint32_t	uid;
+		uint8_t		state;	/* 0 free, 1 pass, 2 reject */
+	} verdicts[VERDICTS];
+};
+
+struct query_prefilter *
+query_prefilter_new(const struct query *q, struct names *names)
+{
+	struct query_prefilter *pf;
+
+	if ((q->users.count == 0 && q->uids.count == 0) || q->any.count > 0 ||
+	    q->commands.count > 0 || q->ttys.count > 0)
+		return NULL;
+	if ((pf = calloc(1, sizeof(*pf))) == NULL)
+		return NULL;
+	pf->q = q;
+	pf->names = names;
+	return pf;
+}
+
+bool
+query_prefilter(const void *record, void *arg)
+{
+	struct query_prefilter *pf = arg;
+	const struct query *q = pf->q;
+	uint32_t uid = acct_peek_uid(record);
+	size_t i = (uid * 2654435761u) & (VERDICTS - 1);
+	char buf[12];
+	bool pass;
+
+	for (; pf->verdicts[i].state != 0; i = (i + 1) & (VERDICTS - 1))
+		if (pf->verdicts[i].uid == uid)
+			return pf->verdicts[i].state == 1;
+	pass = (q->uids.count == 0 || id_listed(&q->uids, uid)) &&
+	    (q->users.count == 0 || list_matches(q, &q->users,
+	    query_user_text(pf->names, uid, buf)));
+	if (pf->count >= VERDICTS * 3 / 4) {
+		/* Bounded memory: forget and start over. */
+		memset(pf->verdicts, 0, sizeof(pf->verdicts));
+		pf->count = 0;
+		i = (uid * 2654435761u) & (VERDICTS - 1);
+	}
+	pf->count++;
+	pf->verdicts[i].uid = uid;
+	pf->verdicts[i].state = pass ? 1 : 2;
+	return pass;
+}
+
+void
+query_prefilter_free(struct query_prefilter *pf)
+{
+	free(pf);
+}
+
 bool
 query_empty(const struct query *q)
 {

@@ -64,6 +64,20 @@ int	query_add_id(struct id_list *list, uint32_t id);
 bool	query_match(const struct query *q, const struct acct_event *ev,
 	    struct names *names);
 
+/*
+ * An early filter for the reader (pacct_options.prefilter): it looks at a
+ * record's uid alone and rejects those that cannot pass, so that most
+ * records of a --user or --uid query are never decoded.  The verdict for
+ * each uid is worked out once.  query_prefilter_new() returns NULL when
+ * the query cannot be judged on the uid alone (then use no prefilter).
+ */
+struct query_prefilter;
+
+struct query_prefilter *query_prefilter_new(const struct query *q,
+	    struct names *names);
+bool	query_prefilter(const void *record, void *prefilter);
+void	query_prefilter_free(struct query_prefilter *pf);
+
 /* True when no filter is set at all. */
 bool	query_empty(const struct query *q);
 
