@@ -27,8 +27,7 @@
 #include "query.h"
 #include "when.h"
 
-#define DEFAULT_DIR	"/var/log/account"
-#define DEFAULT_FILE	DEFAULT_DIR "/pacct"
+#define DEFAULT_FILE	"/var/log/account/pacct"
 
 struct options {
 	struct pacct_options pacct;
@@ -81,44 +80,58 @@ parse_number(const char *option, const char *text, unsigned long max)
 	return (uint32_t)v;
 }
 
-/* The rotated set of the default directory, oldest first: pacct.N.gz ...
- * pacct.1.gz, pacct.0, pacct. */
+/* The rotated set of base, oldest first: base.N.gz ... base.1.gz, base.0,
+ * base (as Debian's savelog and logrotate leave it). */
 static void
-add_rotated_set(struct options *opt)
+add_rotated_set(struct options *opt, const char *base)
 {
+	_cleanup_free_ char *dir = strdup(base);
 	_cleanup_free_ struct dirent **entries = NULL;
+	const char *name;
+	char *slash;
 	struct {
 		long	n;
 		char	*path;
 	} *found = NULL;
-	size_t n_found = 0;
+	size_t n_found = 0, len;
 	int n;
 
-	n = scandir(DEFAULT_DIR, &entries, NULL, NULL);
+	if (dir == NULL)
+		err(1, "out of memory");
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		name = slash + 1;
+	} else {
+		name = dir;
+	}
+	len = strlen(name);
+	n = scandir(slash == NULL ? "." : slash == dir ? "/" : dir, &entries,
+	    NULL, NULL);
 	if (n < 0)
-		err(1, "%s", DEFAULT_DIR);
+		err(1, "%s", slash == NULL ? "." : dir);
 	for (int i = 0; i < n; i++) {
-		const char *name = entries[i]->d_name, *num = name + 6;
+		const char *e = entries[i]->d_name, *num = e + len + 1;
 		char *end;
 		long k = -1;
 
-		if (strcmp(name, "pacct") != 0) {
-			if (strncmp(name, "pacct.", 6) != 0 || *num < '0' ||
-			    *num > '9')
+		if (strcmp(e, name) != 0) {
+			if (strncmp(e, name, len) != 0 || e[len] != '.' ||
+			    *num < '0' || *num > '9')
 				goto next;
 			k = strtol(num, &end, 10);
 			if (*end != '\0' && strcmp(end, ".gz") != 0)
 				goto next;
 		}
 		found = reallocarray(found, n_found + 1, sizeof(*found));
-		if (found == NULL ||
-		    asprintf(&found[n_found].path, "%s/%s", DEFAULT_DIR, name) < 0)
+		if (found == NULL || asprintf(&found[n_found].path, "%s%s%s",
+		    slash == NULL ? "" : slash == dir ? "" : dir,
+		    slash == NULL ? "" : "/", e) < 0)
 			err(1, "out of memory");
 		found[n_found++].n = k;
 next:
 		free(entries[i]);
 	}
-	/* Oldest (highest number) first; "pacct" (-1) last. */
+	/* Oldest (highest number) first; the live file (-1) last. */
 	for (size_t i = 1; i < n_found; i++)
 		for (size_t j = i; j > 0 && found[j - 1].n < found[j].n; j--) {
 			__typeof__(*found) t = found[j];
@@ -126,9 +139,12 @@ next:
 			found[j] = found[j - 1];
 			found[j - 1] = t;
 		}
+	if (n_found == 0)
+		warnx("%s: no such file, nor rotated copies of it", base);
 	if (opt->n_files + n_found > opt->files_cap)
-		errx(1, "%s: too many rotated files", DEFAULT_DIR);
-	opt->owned = calloc(n_found + 1, sizeof(*opt->owned));
+		errx(1, "%s: too many rotated files", base);
+	opt->owned = reallocarray(opt->owned, opt->n_owned + n_found + 1,
+	    sizeof(*opt->owned));
 	if (opt->owned == NULL)
 		err(1, "out of memory");
 	for (size_t i = 0; i < n_found; i++)
@@ -294,18 +310,33 @@ parse_options(int argc, char *argv[], struct options *opt)
 		q->has_until = true;
 		q->until = t;
 	}
-	if (opt->all)
-		add_rotated_set(opt);
 	if (opt->n_files == 0)
 		opt->files[opt->n_files++] = DEFAULT_FILE;
-	if (opt->all && opt->pacct.direction == PACCT_BACKWARD) {
-		/* Newest first: the rotated set read from pacct down. */
-		for (size_t i = 0, j = opt->n_files - 1; i < j; i++, j--) {
-			const char *tmp = opt->files[i];
+	if (opt->all) {
+		/* Each file given stands for its rotated set. */
+		size_t n_bases = opt->n_files;
+		const char **bases = malloc(n_bases * sizeof(*bases));
 
-			opt->files[i] = opt->files[j];
-			opt->files[j] = tmp;
+		if (bases == NULL)
+			err(1, "out of memory");
+		memcpy(bases, opt->files, n_bases * sizeof(*bases));
+		opt->n_files = 0;
+		for (size_t i = 0; i < n_bases; i++) {
+			size_t first = opt->n_files;
+
+			add_rotated_set(opt, bases[i]);
+			/* Newest first when reading backwards. */
+			if (opt->pacct.direction == PACCT_BACKWARD &&
+			    opt->n_files > first)
+				for (size_t a = first, b = opt->n_files - 1;
+				    a < b; a++, b--) {
+					const char *f = opt->files[a];
+
+					opt->files[a] = opt->files[b];
+					opt->files[b] = f;
+				}
 		}
+		free(bases);
 	}
 }
 

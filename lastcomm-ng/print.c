@@ -188,7 +188,7 @@ line_long(struct printer *p, const struct acct_event *ev, char *line)
 	*d++ = ' ';
 	n = esc_escape(name, ev->comm, ev->comm_len, 0);
 	name[n] = '\0';
-	d += sprintf(d, " %-16s %-8s %-8s %10.3fs cpu %7.2fs ", name,
+	d += sprintf(d, "%-16s %-8s %-8s %9.3fs cpu %6.2fs ", name,
 	    query_user_text(p->ctx.names, ev->uid, buf),
 	    query_tty_text(p->ctx.names, ev->tty), (double)elapsed / 1e6,
 	    (double)acct_ticks_to_us(ev, ev->user_ticks + ev->sys_ticks) / 1e6);
