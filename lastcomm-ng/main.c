@@ -25,6 +25,7 @@
 #include "pacct.h"
 #include "print.h"
 #include "query.h"
+#include "summary.h"
 #include "when.h"
 
 #define DEFAULT_FILE	"/var/log/account/pacct"
@@ -35,6 +36,7 @@ struct options {
 	struct printer	printer;
 	bool		debug;
 	bool		all;
+	struct summary	*summary;	/* --summary: totals, no listing */
 	const char	**files;
 	size_t		n_files, files_cap;
 	char		**owned;	/* paths found by --all */
@@ -46,6 +48,7 @@ enum {
 	OPT_CONTROLS, OPT_PID, OPT_AHZ, OPT_DEBUG, OPT_FORMAT, OPT_UTC,
 	OPT_SINCE, OPT_UNTIL, OPT_PROCESS_ID, OPT_PPID, OPT_UID,
 	OPT_EXIT_CODE, OPT_SIGNALED, OPT_FAILED, OPT_GLOB, OPT_REGEX, OPT_ALL,
+	OPT_SUMMARY,
 };
 
 static void __attribute__((noreturn))
@@ -57,7 +60,7 @@ usage(int status)
 "                   [--glob | --regex] [--since time] [--until time]\n"
 "                   [--process-id pid] [--ppid pid] [--uid uid]\n"
 "                   [--exit-code n] [--signaled] [--failed]\n"
-"                   [--format lastcomm|long|kv|json|csv] [--utc]\n"
+"                   [--format lastcomm|long|kv|json|csv] [--utc] [--summary]\n"
 "                   [--pid] [--show-paging] [--print-controls] [--ahz hz]\n"
 "                   [--debug] [command ...] [user ...] [terminal ...]\n"
 "\n"
@@ -183,6 +186,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "glob", no_argument, NULL, OPT_GLOB },
 		{ "regex", no_argument, NULL, OPT_REGEX },
 		{ "all", no_argument, NULL, OPT_ALL },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct query *q = &opt->query;
@@ -281,6 +285,11 @@ parse_options(int argc, char *argv[], struct options *opt)
 		case OPT_ALL:
 			opt->all = true;
 			break;
+		case OPT_SUMMARY:
+			if (opt->summary == NULL &&
+			    (opt->summary = summary_new()) == NULL)
+				errx(1, "out of memory");
+			break;
 		default:
 			usage(1);
 		}
@@ -359,9 +368,13 @@ list_file(const char *path, struct options *opt)
 	while ((rc = pacct_next(r, &ev, &region)) > 0) {
 		switch (rc) {
 		case PACCT_RECORD:
-			if (query_match(&opt->query, &ev,
+			if (!query_match(&opt->query, &ev,
 			    opt->printer.ctx.names))
+				break;
+			if (opt->summary == NULL)
 				printer_record(&opt->printer, &ev);
+			else if (summary_add(opt->summary, &ev) < 0)
+				errx(1, "out of memory");
 			break;
 		case PACCT_SKIPPED:
 			warnx("%s: offset %" PRIu64 ": skipped %" PRIu64
@@ -423,9 +436,13 @@ main(int argc, char *argv[])
 	    opt.printer.ctx.names);
 	if (opt.pacct.prefilter_arg != NULL)
 		opt.pacct.prefilter = query_prefilter;
-	printer_begin(&opt.printer);
+	if (opt.summary == NULL)
+		printer_begin(&opt.printer);
 	for (size_t i = 0; i < opt.n_files; i++)
 		ok &= list_file(opt.files[i], &opt);
+	if (opt.summary != NULL)
+		summary_print(opt.summary, opt.printer.ctx.names, stdout);
+	summary_free(opt.summary);
 
 	query_prefilter_free(opt.pacct.prefilter_arg);
 	names_free(opt.printer.ctx.names);

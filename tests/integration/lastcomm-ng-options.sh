@@ -145,6 +145,19 @@ ok "--all: pacct, pacct.0, pacct.1.gz, pacct.2.gz, newest first" cmp -s "$tmp/al
 } > "$tmp/want"
 ok "--all --forwards: oldest first" cmp -s "$tmp/all" "$tmp/want"
 
+# --summary: per-user counts and failures against the oracle.
+"$lastcomm" -f "$fixture" --summary > "$tmp/summary"
+root_n=$(oracle 'f["uid"] == 0' | wc -l | tr -d ' ')
+root_failed=$(oracle 'f["uid"] == 0 && (f["exit_code"] != 0 || f["signal"] != 0)' |
+    wc -l | tr -d ' ')
+is "$(awk '$1 == "root" { print $2 " " $5 }' "$tmp/summary")" "$root_n $root_failed" \
+    "--summary: root's count and failures"
+fork_n=$(select_records "$tmp/fields" comm=fx-fork | wc -l | tr -d ' ')
+is "$(awk '$1 == "fx-fork" { print $2 }' "$tmp/summary")" "$fork_n" \
+    "--summary: a command's count"
+is "$("$lastcomm" -f "$fixture" --summary --user nobody | awk '$1 == "USER" { getline; print $1 " " $2 }')" \
+    "nobody 1" "--summary with a filter counts the selected records only"
+
 # --help and --version: stdout, exit 0 (GNU's --help exits 1).
 status=0
 "$lastcomm" --help > "$tmp/out" 2>&1 || status=$?

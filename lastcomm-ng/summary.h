@@ -1,0 +1,29 @@
+/*
+ * summary.h: --summary, totals per command and per user.
+ *
+ * Promise: summary_add() counts one record (count, CPU time, elapsed time,
+ * failures: a non-zero exit or a signal); summary_print() writes two
+ * tables sorted by count, most first.  Memory grows with the number of
+ * distinct commands and users, not records.
+ */
+#ifndef LASTCOMM_SUMMARY_H
+#define LASTCOMM_SUMMARY_H
+
+#include <stdio.h>
+
+#include "names.h"
+#include "record.h"
+
+struct summary;
+
+/* NULL when out of memory. */
+struct summary *summary_new(void);
+
+/* -ENOMEM or 0. */
+int	summary_add(struct summary *s, const struct acct_event *ev);
+
+void	summary_print(const struct summary *s, struct names *names, FILE *out);
+
+void	summary_free(struct summary *s);
+
+#endif
