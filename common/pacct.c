@@ -66,6 +66,7 @@ struct pacct_reader {
 	unsigned	ahz;
 	bool		(*prefilter)(const void *record, void *arg);
 	void		*prefilter_arg;
+	bool		follow;
 	int		error;		/* sticky -errno */
 	uint64_t	last_offset;
 	struct pacct_stats stats;
@@ -313,14 +314,22 @@ forward_item(struct pacct_reader *r, struct item *it)
 		fill(r);
 		avail = r->buf_len - r->buf_pos;
 	}
-	if (r->record_size == 0)
-		r->record_size = avail >= 2 ?
-		    acct_record_size(r->buf[r->buf_pos + 1]) : ACCT_RECORD_SIZE;
+	if (r->record_size == 0 && avail >= 2)
+		r->record_size = acct_record_size(r->buf[r->buf_pos + 1]);
+	else if (r->record_size == 0 && !r->follow)
+		r->record_size = ACCT_RECORD_SIZE;
 
 	it->data = r->buf + r->buf_pos;
 	it->offset = r->buf_offset + r->buf_pos;
-	it->kind = scan(it->data, avail, r->src_eof, r->record_size, &r->state,
+	/* A followed stream has no end: what is short may yet grow. */
+	it->kind = r->record_size == 0 ? ITEM_NEED_MORE : scan(it->data,
+	    avail, r->src_eof && !r->follow, r->record_size, &r->state,
 	    &length);
+	if (it->kind == ITEM_NEED_MORE && r->follow) {
+		r->src_eof = false;	/* read again next time */
+		it->kind = ITEM_END;
+		return 0;
+	}
 	if (it->kind == ITEM_NEED_MORE)
 		return -EIO;	/* cannot happen: fill() gave LOOKAHEAD */
 	it->length = length;
@@ -540,6 +549,7 @@ pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
 	r->state.version = -1;
 	r->direction = options->direction;
 	r->prefilter = options->prefilter;
+	r->follow = options->follow && options->direction == PACCT_FORWARD;
 	r->prefilter_arg = options->prefilter_arg;
 	r->ahz = options->default_ahz ? options->default_ahz : ACCT_AHZ_DEFAULT;
 	if ((r->name = strdup(name)) == NULL ||
@@ -564,6 +574,7 @@ pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
 	}
 	if (r->in_len >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
 		r->gzip = true;
+		r->follow = false;
 		if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK) {
 			rc = -ENOMEM;
 			goto fail;

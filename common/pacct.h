@@ -36,6 +36,11 @@ struct pacct_options {
 	 * neither decoded nor returned; it still counts in the stats. */
 	bool			(*prefilter)(const void *record, void *arg);
 	void			*prefilter_arg;
+	/* Forwards only: the stream is still being written.  At its end
+	 * pacct_next() returns PACCT_END but keeps a short tail (and any
+	 * record it cannot confirm yet) for later: call it again when the
+	 * file has grown. */
+	bool			follow;
 };
 
 /* What pacct_next() found. */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@
 #include "when.h"
 
 #define DEFAULT_FILE	"/var/log/account/pacct"
+#define FOLLOW_POLL_US	250000	/* how often --follow looks for more */
 
 struct options {
 	struct pacct_options pacct;
@@ -36,6 +38,7 @@ struct options {
 	struct printer	printer;
 	bool		debug;
 	bool		all;
+	bool		follow;
 	struct summary	*summary;	/* --summary: totals, no listing */
 	const char	**files;
 	size_t		n_files, files_cap;
@@ -48,7 +51,7 @@ enum {
 	OPT_CONTROLS, OPT_PID, OPT_AHZ, OPT_DEBUG, OPT_FORMAT, OPT_UTC,
 	OPT_SINCE, OPT_UNTIL, OPT_PROCESS_ID, OPT_PPID, OPT_UID,
 	OPT_EXIT_CODE, OPT_SIGNALED, OPT_FAILED, OPT_GLOB, OPT_REGEX, OPT_ALL,
-	OPT_SUMMARY,
+	OPT_SUMMARY, OPT_FOLLOW,
 };
 
 static void __attribute__((noreturn))
@@ -61,6 +64,7 @@ usage(int status)
 "                   [--process-id pid] [--ppid pid] [--uid uid]\n"
 "                   [--exit-code n] [--signaled] [--failed]\n"
 "                   [--format lastcomm|long|kv|json|csv] [--utc] [--summary]\n"
+"                   [--follow]\n"
 "                   [--pid] [--show-paging] [--print-controls] [--ahz hz]\n"
 "                   [--debug] [command ...] [user ...] [terminal ...]\n"
 "\n"
@@ -187,6 +191,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "regex", no_argument, NULL, OPT_REGEX },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct query *q = &opt->query;
@@ -285,6 +290,9 @@ parse_options(int argc, char *argv[], struct options *opt)
 		case OPT_ALL:
 			opt->all = true;
 			break;
+		case OPT_FOLLOW:
+			opt->follow = true;
+			break;
 		case OPT_SUMMARY:
 			if (opt->summary == NULL &&
 			    (opt->summary = summary_new()) == NULL)
@@ -321,6 +329,11 @@ parse_options(int argc, char *argv[], struct options *opt)
 	}
 	if (opt->n_files == 0)
 		opt->files[opt->n_files++] = DEFAULT_FILE;
+	if (opt->follow) {
+		if (opt->summary != NULL)
+			errx(1, "--follow and --summary do not go together");
+		opt->pacct.direction = PACCT_FORWARD;
+	}
 	if (opt->all) {
 		/* Each file given stands for its rotated set. */
 		size_t n_bases = opt->n_files;
@@ -349,22 +362,16 @@ parse_options(int argc, char *argv[], struct options *opt)
 	}
 }
 
-/* Print the records of one file that the query selects; false if the
- * file could not be read whole. */
+/* Print the records the query selects, up to the reader's end (for now,
+ * when following); false if anything was wrong with the data. */
 static bool
-list_file(const char *path, struct options *opt)
+drain(struct pacct_reader *r, const char *path, struct options *opt)
 {
-	_cleanup_pacct_ struct pacct_reader *r = NULL;
 	struct acct_event ev;
 	struct pacct_region region;
-	struct pacct_stats stats;
 	bool clean = true;
 	int rc;
 
-	if ((rc = pacct_open(path, &opt->pacct, &r)) < 0) {
-		warnx("%s: %s", path, strerror(-rc));
-		return false;
-	}
 	while ((rc = pacct_next(r, &ev, &region)) > 0) {
 		switch (rc) {
 		case PACCT_RECORD:
@@ -398,6 +405,24 @@ list_file(const char *path, struct options *opt)
 		    strerror(-rc));
 		clean = false;
 	}
+	return clean;
+}
+
+/* Print the records of one file that the query selects; false if the
+ * file could not be read whole. */
+static bool
+list_file(const char *path, struct options *opt)
+{
+	_cleanup_pacct_ struct pacct_reader *r = NULL;
+	struct pacct_stats stats;
+	bool clean;
+	int rc;
+
+	if ((rc = pacct_open(path, &opt->pacct, &r)) < 0) {
+		warnx("%s: %s", path, strerror(-rc));
+		return false;
+	}
+	clean = drain(r, path, opt);
 	if (opt->debug) {
 		pacct_get_stats(r, &stats);
 		fprintf(stderr, "lastcomm-ng: %s: %s, %" PRIu64 " records, %"
@@ -407,6 +432,48 @@ list_file(const char *path, struct options *opt)
 		    stats.skipped_regions, stats.partial_bytes);
 	}
 	return clean;
+}
+
+/*
+ * --follow: print the file's records, then each new one as it is written,
+ * like tail -f.  When the path is given a new file (rotation), the old one
+ * is drained first: the kernel writes to it until accounting moves on.
+ * Runs until killed or the file cannot be read.
+ */
+static bool __attribute__((noreturn))
+follow_file(const char *path, struct options *opt)
+{
+	struct pacct_options po = opt->pacct;
+	struct pacct_reader *r = NULL;
+	struct stat st, opened;
+	int rc;
+
+	po.follow = true;
+	for (;;) {
+		if (r == NULL) {
+			if ((rc = pacct_open(path, &po, &r)) < 0) {
+				if (rc != -ENOENT)
+					errx(1, "%s: %s", path, strerror(-rc));
+				/* Between rename and re-creation: wait. */
+				usleep(FOLLOW_POLL_US);
+				continue;
+			}
+			if (stat(path, &opened) < 0)
+				opened.st_ino = 0;
+		}
+		drain(r, path, opt);
+		if (fflush(stdout) == EOF)
+			err(1, "standard output");
+		usleep(FOLLOW_POLL_US);
+		if (stat(path, &st) == 0 && (st.st_ino != opened.st_ino ||
+		    st.st_dev != opened.st_dev) && st.st_size > 0) {
+			/* Rotated, and the new file has records: what the
+			 * old one got meanwhile comes first. */
+			drain(r, path, opt);
+			pacct_close(r);
+			r = NULL;
+		}
+	}
 }
 
 int
@@ -438,8 +505,11 @@ main(int argc, char *argv[])
 		opt.pacct.prefilter = query_prefilter;
 	if (opt.summary == NULL)
 		printer_begin(&opt.printer);
-	for (size_t i = 0; i < opt.n_files; i++)
+	for (size_t i = 0; i < opt.n_files; i++) {
+		if (opt.follow && i + 1 == opt.n_files)
+			follow_file(opt.files[i], &opt);
 		ok &= list_file(opt.files[i], &opt);
+	}
 	if (opt.summary != NULL)
 		summary_print(opt.summary, opt.printer.ctx.names, stdout);
 	summary_free(opt.summary);
