@@ -25,7 +25,7 @@ static const struct layout layout_v0 = {
 	.version = 0,
 	.uid16 = 2, .gid16 = 4, .tty = 6, .btime = 8, .utime = 12,
 	.stime = 14, .etime_comp = 16, .mem = 18, .io = 20, .rw = 22,
-	.minflt = 24, .majflt = 26, .swaps = 28, .ahz = -1, .exitcode = 32,
+	.minflt = 24, .majflt = 26, .swaps = 28, .ahz = 30, .exitcode = 32,
 	.comm = 36, .comm_size = 17, .etime_hi = -1, .etime_lo = -1,
 	.uid = 56, .gid = 60, .pid = -1, .ppid = -1, .etime_float = -1,
 };
@@ -204,7 +204,11 @@ decode_layout(const uint8_t *p, const struct layout *l, bool be,
 			ev.uid = get16(p + l->uid16, be);
 		if ((uint16_t)ev.gid != get16(p + l->gid16, be))
 			ev.gid = get16(p + l->gid16, be);
-		ev.ahz = (uint16_t)default_ahz;
+		/* Kernels left padding (zero) where v2 has ac_ahz; GNU
+		 * dump-acct writes the rate there: take it when it is set. */
+		ev.ahz = get16(p + l->ahz, be);
+		if (ev.ahz == 0)
+			ev.ahz = (uint16_t)default_ahz;
 		ev.elapsed_ticks = (double)acct_comp_t(get16(p + l->etime_comp,
 		    be));
 		break;

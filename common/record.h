@@ -64,9 +64,10 @@ struct acct_event {
 };
 
 /*
- * Decode the record at buf (len bytes available).  v0/v1 records store no
- * AHZ: default_ahz (ticks per second, > 0) is used for them, and for a v2
- * record whose stored ac_ahz is 0.  On success fills *ret_event and returns
+ * Decode the record at buf (len bytes available).  v1 records store no
+ * AHZ and a kernel's v0 records leave it zero: default_ahz (ticks per
+ * second, > 0) is used for them, and for any v0/v2 record whose ac_ahz is
+ * 0 (GNU dump-acct writes the rate into v0 records too).  On success fills *ret_event and returns
  * the number of bytes the record occupies (64, or 62 for v1).  Errors, with
  * *ret_event untouched:
  *   -EMSGSIZE          fewer bytes than the record's size

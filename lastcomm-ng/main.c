@@ -418,7 +418,12 @@ list_file(const char *path, struct options *opt)
 	bool clean;
 	int rc;
 
-	if ((rc = pacct_open(path, &opt->pacct, &r)) < 0) {
+	struct pacct_options po = opt->pacct;
+
+	/* GNU lastcomm reads standard input in file order: so do we. */
+	if (strcmp(path, "-") == 0)
+		po.direction = PACCT_FORWARD;
+	if ((rc = pacct_open(path, &po, &r)) < 0) {
 		warnx("%s: %s", path, strerror(-rc));
 		return false;
 	}

@@ -33,7 +33,8 @@ gzip -c "$fixture" > "$tmp/fixture.gz"
 "$lastcomm" -f "$tmp/fixture.gz" > "$tmp/gz"
 ok ".gz lists exactly what the plain file lists" cmp -s "$tmp/gz" "$tmp/out"
 "$lastcomm" -f - < "$tmp/fixture.gz" > "$tmp/stdin"
-ok "-f - reads stdin (gzip too)" cmp -s "$tmp/stdin" "$tmp/out"
+"$lastcomm" --forwards -f "$fixture" > "$tmp/fwd"
+ok "-f - reads stdin (gzip too), in file order as GNU does" cmp -s "$tmp/stdin" "$tmp/fwd"
 
 # A missing file among good ones: error line, the others still listed.
 status=0
