@@ -852,6 +852,23 @@ make_process(struct generator *g, struct process *proc)
 }
 
 static void
+pool_free(struct user_pool *pool)
+{
+	free(pool->users);
+	free(pool->cumulative);
+}
+
+/* Free what generator_init() made, and g. */
+static void
+generator_free(struct generator *g)
+{
+	pool_free(&g->everyone);
+	pool_free(&g->people);
+	pool_free(&g->services);
+	free(g);
+}
+
+static void
 generator_init(struct generator *g, const struct options *o)
 {
 	double total;
@@ -1045,5 +1062,7 @@ main(int argc, char **argv)
 	write_all(fd, buf, used, name);
 	if (fd != STDOUT_FILENO && close(fd) != 0)
 		err(1, "%s", name);
+	generator_free(g);
+	free(buf);
 	return 0;
 }

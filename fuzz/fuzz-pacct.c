@@ -180,6 +180,14 @@ items_equal(const struct item *a, const struct item *b)
 	return a->all_zero == b->all_zero;
 }
 
+/* The ac_ahz a v0 or v2 record stores (at byte 30), in its byte order. */
+static unsigned _nocov_
+stored_ahz(const uint8_t *p)
+{
+	return p[1] & 0x80 ? (unsigned)p[30] << 8 | p[31] :
+	    (unsigned)p[31] << 8 | p[30];
+}
+
 /*
  * Decode len bytes at p and check the answer against the header's
  * promises: the right error, the event untouched on error, a sane event
@@ -211,8 +219,11 @@ decode_one(const uint8_t *p, size_t len, bool thorough)
 	check(len >= 2 && (size_t)rc == size && size <= len);
 	check(!all_zero(p, size));
 	check_event(&ev, p);
-	if (ev.version == 0 || ev.version == 1)
+	/* v1 stores no rate; v0 may (GNU writes one), else ours. */
+	if (ev.version == 1 || (ev.version == 0 && stored_ahz(p) == 0))
 		check(ev.ahz == AHZ);
+	else if (ev.version == 0)
+		check(ev.ahz == stored_ahz(p));
 	if (!thorough)
 		return;
 
@@ -221,7 +232,7 @@ decode_one(const uint8_t *p, size_t len, bool thorough)
 		memset(&other, 0, sizeof(other));
 		check(acct_decode(p, len, ahzs[i], &other) == rc);
 		check_event(&other, p);
-		if (ev.version == 0 || ev.version == 1)
+		if (ev.version == 1 || (ev.version == 0 && stored_ahz(p) == 0))
 			check(other.ahz == ahzs[i]);
 		else if (ev.version == 3 || ev.ahz != AHZ)
 			check(other.ahz == ev.ahz);	/* stored, not ours */
