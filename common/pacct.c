@@ -97,8 +97,6 @@ struct pacct_reader {
 	size_t		n_cps, window;
 	uint64_t	size;
 	int		deferred_error;	/* a read error, reported at the end */
-	bool		optimistic;	/* windows on the record grid, unchecked */
-	uint64_t	limit;		/* where the last window ends */
 	uint8_t		*wbuf;
 	uint64_t	wbuf_offset;
 	struct item	*witems;
@@ -440,83 +438,6 @@ index_stream(struct pacct_reader *r)
 		r->cps[r->n_cps++] = (struct checkpoint){ last, r->state };
 	}
 	r->size = r->buf_offset + r->buf_len;
-	r->limit = r->size;
-	r->window = r->n_cps;
-	return 0;
-}
-
-/*
- * Backward reading without a first pass: a file that is whole records from
- * its start (nearly every one) is cut into windows on the record grid, and
- * each window is checked as it is read (see window_is_clean()).  v1's
- * 62-byte records, not a divisor of WINDOW_SIZE, take the first pass.
- */
-static int
-plan_windows(struct pacct_reader *r)
-{
-	struct stat st;
-	uint8_t head[2];
-	size_t n;
-
-	if (fstat(r->fd, &st) < 0)
-		return -errno;
-	if (pread(r->fd, head, 2, 0) == 2 &&
-	    acct_record_size(head[1]) != ACCT_RECORD_SIZE)
-		return index_stream(r);
-	r->record_size = ACCT_RECORD_SIZE;
-	r->size = r->limit = (uint64_t)st.st_size;
-	n = (size_t)(r->size / WINDOW_SIZE) + 1;
-	if ((r->cps = calloc(n, sizeof(*r->cps))) == NULL)
-		return -ENOMEM;
-	for (size_t w = 0; w < n; w++)
-		r->cps[w] = (struct checkpoint){ (uint64_t)w * WINDOW_SIZE,
-		    { false, -1 } };
-	r->n_cps = r->window = n;
-	r->optimistic = true;
-	return 0;
-}
-
-/* Did an unchecked window hold nothing but records a kernel would write
- * (and, last, a short tail)?  Else the grid may be wrong there. */
-static bool
-window_is_clean(const struct pacct_reader *r)
-{
-	for (size_t i = 0; i < r->n_witems; i++) {
-		const struct item *it = &r->witems[i];
-		const uint8_t *data = r->wbuf + (it->offset - r->wbuf_offset);
-
-		if (it->kind == ITEM_PARTIAL && i + 1 == r->n_witems)
-			continue;
-		if (it->kind != ITEM_RECORD ||
-		    !acct_plausible(data, it->length))
-			return false;
-	}
-	return true;
-}
-
-/* The grid was wrong somewhere before boundary (everything after it has
- * been handed out): index the stream properly, up to boundary. */
-static int
-give_up_grid(struct pacct_reader *r, uint64_t boundary)
-{
-	uint64_t size = r->size;
-	int rc;
-
-	free(r->cps);
-	r->cps = NULL;
-	r->optimistic = false;
-	r->buf_pos = r->buf_len = 0;
-	r->buf_offset = 0;
-	r->src_eof = false;
-	r->in_pos = 0;		/* the first bytes, peeked at open */
-	r->state = (struct scan_state){ false, -1 };
-	if ((rc = index_stream(r)) < 0)
-		return rc;
-	while (r->n_cps > 1 && r->cps[r->n_cps - 1].offset >= boundary)
-		r->n_cps--;
-	/* What was appended meanwhile is not ours: wbuf is sized for size. */
-	r->size = size;
-	r->limit = boundary;
 	r->window = r->n_cps;
 	return 0;
 }
@@ -526,7 +447,7 @@ static int
 load_window(struct pacct_reader *r, size_t w)
 {
 	uint64_t start = r->cps[w].offset;
-	uint64_t end = w + 1 < r->n_cps ? r->cps[w + 1].offset : r->limit;
+	uint64_t end = w + 1 < r->n_cps ? r->cps[w + 1].offset : r->size;
 	size_t len = (size_t)(MIN(r->size, end + LOOKAHEAD) - start);
 	size_t got = 0, pos = 0;
 	struct scan_state st = r->cps[w].state;
@@ -593,14 +514,6 @@ backward_item(struct pacct_reader *r, struct item *it)
 		}
 		if ((rc = load_window(r, --r->window)) < 0)
 			return rc;
-		if (r->optimistic && !window_is_clean(r)) {
-			uint64_t boundary = r->window + 1 < r->n_cps ?
-			    r->cps[r->window + 1].offset : r->limit;
-
-			r->n_witems = 0;
-			if ((rc = give_up_grid(r, boundary)) < 0)
-				return rc;
-		}
 	}
 	*it = r->witems[--r->n_witems];
 	it->data = r->wbuf + (it->offset - r->wbuf_offset);
@@ -673,7 +586,7 @@ pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
 
 	if (r->direction == PACCT_BACKWARD) {
 		if ((rc = make_seekable(r, options->tmpdir)) < 0 ||
-		    (rc = plan_windows(r)) < 0)
+		    (rc = index_stream(r)) < 0)
 			goto fail;
 		/* A window ends after the item that crossed WINDOW_SIZE, and
 		 * items are at most BUF_SIZE long (skips are cut there). */
