@@ -160,6 +160,23 @@ next:
 	free(found);
 }
 
+/* A --since or --until time into *ret (when text is given); exits with a
+ * message naming the option when it is not a time. */
+static bool
+parse_when(const char *option, const char *text, time_t now, bool utc,
+    int64_t *ret)
+{
+	time_t t;
+
+	if (text == NULL)
+		return false;
+	if (when_parse(text, now, utc, &t) < 0)
+		errx(1, "%s %s: give a date (2026-11-21), a date and time "
+		    "(2026-11-21T05:27), today, yesterday or -2h", option, text);
+	*ret = t;
+	return true;
+}
+
 static void
 parse_options(int argc, char *argv[], struct options *opt)
 {
@@ -196,7 +213,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 	};
 	struct query *q = &opt->query;
 	const char *since = NULL, *until = NULL, *bad;
-	time_t now = time(NULL), t;
+	time_t now = time(NULL);
 	int c, rc = 0;
 
 	while ((c = getopt_long(argc, argv, "f:hpV", longopts, NULL)) != -1) {
@@ -311,22 +328,11 @@ parse_options(int argc, char *argv[], struct options *opt)
 		errx(1, rc == -EINVAL ? "%s: not a regular expression" :
 		    "out of memory", bad);
 
-	if (since) {
-		if (when_parse(since, now, opt->printer.utc, &t) < 0)
-			errx(1, "--since %s: give a date (2026-11-21), a date "
-			    "and time (2026-11-21T05:27), today, yesterday or "
-			    "-2h", since);
-		q->has_since = true;
-		q->since = t;
-	}
-	if (until) {
-		if (when_parse(until, now, opt->printer.utc, &t) < 0)
-			errx(1, "--until %s: give a date (2026-11-21), a date "
-			    "and time (2026-11-21T05:27), today, yesterday or "
-			    "-2h", until);
-		q->has_until = true;
-		q->until = t;
-	}
+	/* Times are read once every option is in: --utc may come last. */
+	q->has_since = parse_when("--since", since, now, opt->printer.utc,
+	    &q->since);
+	q->has_until = parse_when("--until", until, now, opt->printer.utc,
+	    &q->until);
 	if (opt->n_files == 0)
 		opt->files[opt->n_files++] = DEFAULT_FILE;
 	if (opt->follow) {
