@@ -153,12 +153,8 @@ line_lastcomm(struct printer *p, const struct acct_event *ev, char *line)
 	d = put_seconds_2(d, ev->user_ticks + ev->sys_ticks, ev->ahz);
 	d = put_bytes(d, " secs ", 6);
 	d = put_bytes(d, minute_text(p, (time_t)ev->start_time), 16);
-	if (p->show_pid && ev->has_pid) {
-		*d++ = ' ';
-		d = put_uint(d, ev->pid, 0);
-		*d++ = ' ';
-		d = put_uint(d, ev->ppid, 0);
-	}
+	if (p->show_pid && ev->has_pid)	/* signed, as GNU prints them */
+		d += sprintf(d, " %d %d", (int32_t)ev->pid, (int32_t)ev->ppid);
 	*d++ = '\n';
 	return (size_t)(d - line);
 }

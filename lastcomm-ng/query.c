@@ -3,11 +3,14 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "query.h"
 
@@ -110,16 +113,73 @@ query_user_text(struct names *names, uint32_t uid, char buf[12])
 
 	if (name != NULL)
 		return name;
-	snprintf(buf, 12, "%u", uid);
+	/* GNU lastcomm prints the number signed: 4294967295 is -1. */
+	snprintf(buf, 12, "%d", (int32_t)uid);
 	return buf;
+}
+
+/* Character devices of /dev (and /dev/pty, /dev/ptym), by number: the
+ * table GNU lastcomm names terminals from.  Built on first use. */
+static char **dev_names;
+
+/* Fill dev_names from one directory; a later entry wins, as in GNU's. */
+static void
+scan_devices(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *copy;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode) ||
+		    st.st_rdev > 0xffff || (copy = strdup(e->d_name)) == NULL)
+			continue;
+		free(dev_names[st.st_rdev]);
+		dev_names[st.st_rdev] = copy;
+	}
+	closedir(d);
+}
+
+static void
+free_devices(void)
+{
+	for (size_t i = 0; i <= 0xffff; i++)
+		free(dev_names[i]);
+	free(dev_names);
 }
 
 const char *
 query_tty_text(struct names *names, uint32_t tty)
 {
-	const char *name = names_tty(names, tty);
+	static char buf[32];
+	unsigned major = (tty >> 8) & 0xff, minor = tty & 0xff;
 
-	return name != NULL ? name : "__";
+	(void)names;
+	if (tty == 0)
+		return "__";
+	if (dev_names == NULL) {
+		if ((dev_names = calloc(0x10000, sizeof(*dev_names))) == NULL)
+			return "__";
+		scan_devices("/dev");
+		scan_devices("/dev/pty");
+		scan_devices("/dev/ptym");
+		atexit(free_devices);
+	}
+	if (tty <= 0xffff && dev_names[tty] != NULL)
+		return dev_names[tty];
+	if (major >= 136 && major <= 143)
+		snprintf(buf, sizeof(buf), "pts/%u", (major - 136) * 256 + minor);
+	else
+		snprintf(buf, sizeof(buf), "[%u,%u]", major, minor);
+	return buf;
 }
 
 /* GNU lastcomm's rules for the command, user and terminal names. */

@@ -86,7 +86,9 @@ void	query_free(struct query *q);
 /* The user as lastcomm shows it: the name, or the uid in decimal. */
 const char *query_user_text(struct names *names, uint32_t uid, char buf[12]);
 
-/* The terminal as lastcomm shows it: a name, or "__" for none. */
+/* The terminal as GNU lastcomm shows it: "__" for none, the name of the
+ * character device of that number in /dev (the last found), "pts/N", or
+ * "[major,minor]".  The text lives until the next call. */
 const char *query_tty_text(struct names *names, uint32_t tty);
 
 #endif
