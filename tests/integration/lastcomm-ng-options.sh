@@ -144,6 +144,14 @@ ok "--all: pacct, pacct.0, pacct.1.gz, pacct.2.gz, newest first" cmp -s "$tmp/al
 	"$lastcomm" --forwards -f "$tmp/rot/pacct"
 } > "$tmp/want"
 ok "--all --forwards: oldest first" cmp -s "$tmp/all" "$tmp/want"
+"$lastcomm" --all --user root -f "$tmp/rot/pacct" > "$tmp/all"
+{
+	for f in pacct pacct.0 pacct.1.gz pacct.2.gz; do
+		"$lastcomm" --user root -f "$tmp/rot/$f"
+	done
+} > "$tmp/want"
+ok "--all --user root: root's commands across the set, newest first ($(wc -l < "$tmp/want" | tr -d ' ') lines)" \
+    sh -c "cmp -s '$tmp/all' '$tmp/want' && [ -s '$tmp/want' ]"
 
 # --summary: per-user counts and failures against the oracle.
 "$lastcomm" -f "$fixture" --summary > "$tmp/summary"
