@@ -1,0 +1,55 @@
+/*
+ * state.h: the forwarder's cursor, kept across restarts.
+ *
+ * Promise: a state names the stream (a random 128-bit id made once), the
+ * last sequence number committed, the file being read (device, inode and
+ * its first record, so a renamed or replaced file is recognised) and the
+ * offset read up to.  state_save() replaces the file atomically: a
+ * temporary file, fsync, rename, fsync of the directory; after a crash the
+ * file holds the old state or the new one, never a mix.  state_load()
+ * refuses anything it did not write whole (empty, cut short, zero-filled,
+ * altered: a checksum covers every line), so a damaged state is never
+ * taken for a position.  Functions return 0 or -errno; no global state.
+ */
+#ifndef ACCT2SYSLOG_STATE_H
+#define ACCT2SYSLOG_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "record.h"
+
+#define STATE_FILE		"state"
+#define STATE_STREAM_LEN	32	/* hex digits */
+
+/* Which file, whatever its name is now. */
+struct file_id {
+	uint64_t	dev;
+	uint64_t	ino;
+	bool		has_first;	/* false while the file is empty */
+	uint8_t		first[ACCT_RECORD_MAX];	/* its first record */
+};
+
+struct state {
+	char		stream[STATE_STREAM_LEN + 1];
+	uint64_t	seq;		/* last committed; 0: none yet */
+	struct file_id	file;
+	uint64_t	offset;		/* bytes of file consumed */
+};
+
+/* A new stream: a random id from getrandom(2), seq 0, no file. */
+int	state_new_stream(struct state *ret_state);
+
+/*
+ * Read dir_fd/state.  -ENOENT when there is none (a first start);
+ * -EBADMSG when it is there but damaged (empty, cut short, zero bytes, a
+ * wrong checksum, a bad value): the caller starts a new stream and says
+ * why; other -errno from reading it.
+ */
+int	state_load(int dir_fd, struct state *ret_state);
+
+/* Write s to dir_fd/state atomically and durably (see above).  On error
+ * (-ENOSPC, -EROFS, -EIO, ...) the old state file is left as it was. */
+int	state_save(int dir_fd, const struct state *s);
+
+#endif
