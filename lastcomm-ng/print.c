@@ -147,7 +147,7 @@ line_lastcomm(struct printer *p, const struct acct_event *ev, char *line)
 	} else {
 		d = put_padded(d, query_user_text(p->ctx.names, ev->uid, buf), 8);
 		*d++ = ' ';
-		d = put_padded(d, query_tty_text(p->ctx.names, ev->tty), 8);
+		d = put_padded(d, query_tty_text(ev->tty), 8);
 		*d++ = ' ';
 	}
 	d = put_seconds_2(d, ev->user_ticks + ev->sys_ticks, ev->ahz);
@@ -186,7 +186,7 @@ line_long(struct printer *p, const struct acct_event *ev, char *line)
 	name[n] = '\0';
 	d += sprintf(d, "%-16s %-8s %-8s %9.3fs cpu %6.2fs ", name,
 	    query_user_text(p->ctx.names, ev->uid, buf),
-	    query_tty_text(p->ctx.names, ev->tty), (double)elapsed / 1e6,
+	    query_tty_text(ev->tty), (double)elapsed / 1e6,
 	    (double)acct_ticks_to_us(ev, ev->user_ticks + ev->sys_ticks) / 1e6);
 	if (ev->signal != 0)
 		snprintf(status, sizeof(status), "signal %u%s", ev->signal,

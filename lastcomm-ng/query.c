@@ -157,12 +157,11 @@ free_devices(void)
 }
 
 const char *
-query_tty_text(struct names *names, uint32_t tty)
+query_tty_text(uint32_t tty)
 {
 	static char buf[32];
 	unsigned major = (tty >> 8) & 0xff, minor = tty & 0xff;
 
-	(void)names;
 	if (tty == 0)
 		return "__";
 	if (dev_names == NULL) {
@@ -195,7 +194,7 @@ names_match(const struct query *q, const struct acct_event *ev,
 	if (!any_given && !field_given)
 		return true;
 	user = query_user_text(names, ev->uid, buf);
-	tty = query_tty_text(names, ev->tty);
+	tty = query_tty_text(ev->tty);
 	if (q->strict) {
 		/* Every list given must match its own field. */
 		if (q->commands.count && !list_matches(q, &q->commands, ev->comm))
@@ -303,16 +302,6 @@ void
 query_prefilter_free(struct query_prefilter *pf)
 {
 	free(pf);
-}
-
-bool
-query_empty(const struct query *q)
-{
-	return q->any.count == 0 && q->commands.count == 0 &&
-	    q->users.count == 0 && q->ttys.count == 0 && !q->has_since &&
-	    !q->has_until && q->pids.count == 0 && q->ppids.count == 0 &&
-	    q->uids.count == 0 && q->exit_codes.count == 0 && !q->signaled &&
-	    !q->failed;
 }
 
 static void

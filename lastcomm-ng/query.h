@@ -78,9 +78,6 @@ struct query_prefilter *query_prefilter_new(const struct query *q,
 bool	query_prefilter(const void *record, void *prefilter);
 void	query_prefilter_free(struct query_prefilter *pf);
 
-/* True when no filter is set at all. */
-bool	query_empty(const struct query *q);
-
 void	query_free(struct query *q);
 
 /* The user as lastcomm shows it: the name, or the uid in decimal. */
@@ -89,6 +86,6 @@ const char *query_user_text(struct names *names, uint32_t uid, char buf[12]);
 /* The terminal as GNU lastcomm shows it: "__" for none, the name of the
  * character device of that number in /dev (the last found), "pts/N", or
  * "[major,minor]".  The text lives until the next call. */
-const char *query_tty_text(struct names *names, uint32_t tty);
+const char *query_tty_text(uint32_t tty);
 
 #endif
