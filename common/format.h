@@ -63,4 +63,60 @@ size_t	fmt_flags(char *dst, size_t size, uint8_t flags);
 /* MESSAGE_ID of process_end messages, as 32 hex digits. */
 #define FMT_MESSAGE_ID_PROCESS_END	"2ee0e53f2ac34d4191a0206885ae5cd8"
 
+/*
+ * Control events: the forwarder speaking about itself, in the same schema
+ * (DESIGN.md "Message schema").  Fields in kv order: event, message, file,
+ * new_file, offset, bytes, records, seq_from, seq_to, free_percent, time,
+ * host, stream, seq, event_id, schema; those not set are left out.
+ */
+enum fmt_control_kind {
+	FMT_FORWARDER_START,
+	FMT_FORWARDER_STOP,
+	FMT_ROTATION,
+	FMT_TRUNCATED,
+	FMT_CORRUPT_DATA,
+	FMT_GAP,
+	FMT_ACCOUNTING_PAUSED,
+	FMT_ACCOUNTING_RESUMED,
+	FMT_ACCOUNTING_OFF,
+	FMT_HEARTBEAT,
+	FMT_CONTROL_COUNT,
+};
+
+/* Which numeric members of struct fmt_control are set. */
+#define FMT_HAS_OFFSET		0x01
+#define FMT_HAS_BYTES		0x02
+#define FMT_HAS_RECORDS		0x04
+#define FMT_HAS_SEQ_RANGE	0x08
+#define FMT_HAS_FREE_PERCENT	0x10
+
+struct fmt_control {
+	enum fmt_control_kind kind;
+	int		priority;	/* syslog severity: 3 err, 4 warning, 6 info */
+	uint64_t	time_us;	/* when it was noticed, since the epoch */
+	const char	*message;	/* one sentence for people; NULL: none */
+	const char	*file;		/* the file it is about; NULL: none */
+	const char	*new_file;	/* rotation: the file read next */
+	unsigned	has;		/* FMT_HAS_* */
+	uint64_t	offset;		/* in file */
+	uint64_t	bytes;		/* lost, skipped or truncated */
+	uint64_t	records;	/* lost, or read from file */
+	uint64_t	seq_from, seq_to;	/* a range of seq it concerns */
+	unsigned	free_percent;	/* of the accounting filesystem */
+};
+
+/* "forwarder_start", ...; NULL for a kind out of range. */
+const char *fmt_control_name(enum fmt_control_kind kind);
+
+/* Its MESSAGE_ID (32 hex digits); NULL for a kind out of range. */
+const char *fmt_control_message_id(enum fmt_control_kind kind);
+
+/* As fmt_kv(), fmt_json() and fmt_journal(), for a control event. */
+size_t	fmt_control_kv(char *dst, size_t size, const struct fmt_control *c,
+	    const struct fmt_context *ctx);
+size_t	fmt_control_json(char *dst, size_t size, const struct fmt_control *c,
+	    const struct fmt_context *ctx);
+void	fmt_control_journal(struct fmt_journal *j, const struct fmt_control *c,
+	    const struct fmt_context *ctx);
+
 #endif

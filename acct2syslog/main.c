@@ -1,0 +1,9 @@
+#include "config.h"
+
+int main(void);
+
+int
+main(void)
+{
+	return 1;
+}

@@ -1,0 +1,81 @@
+/*
+ * sink.h: where messages go: journald, a syslog socket, a file, stdout.
+ *
+ * Promise: every send is checked and nothing is reported accepted that the
+ * sink did not take.  Records and control events are given one by one and
+ * may be buffered; sink_flush() says whether everything given since the
+ * last flush was accepted.  On any error the caller sends the whole batch
+ * again after sink_reopen() (a batch may then arrive twice, with identical
+ * event ids; never half a message).  The journal sink treats a journald that
+ * is not there as an outage, although sd_journal_sendv() reports success
+ * then.  Functions return 0 or -errno; a sink is used by one thread.
+ */
+#ifndef ACCT2SYSLOG_SINK_H
+#define ACCT2SYSLOG_SINK_H
+
+#include <stdbool.h>
+
+#include "format.h"
+
+enum sink_kind {
+	SINK_JOURNAL,
+	SINK_SYSLOG,
+	SINK_FILE,
+	SINK_STDOUT,
+};
+
+enum sink_format {
+	SINK_FORMAT_KV,
+	SINK_FORMAT_JSON,
+};
+
+enum sink_framing {
+	SINK_RFC3164,
+	SINK_RFC5424,
+};
+
+enum sink_fsync {
+	SINK_FSYNC_BATCH,	/* fsync at every flush (default) */
+	SINK_FSYNC_NEVER,	/* leave it to the kernel */
+};
+
+struct sink_options {
+	enum sink_kind	kind;
+	const char	*path;		/* syslog: socket (NULL: /dev/log); file */
+	enum sink_format format;	/* file and stdout */
+	enum sink_framing framing;	/* syslog */
+	bool		structured_data;	/* RFC 5424: fields as SD too */
+	int		facility;	/* syslog facility number (10: authpriv) */
+	enum sink_fsync	fsync;		/* file */
+	const char	*host;		/* HOSTNAME of syslog headers */
+};
+
+struct sink;
+
+/* Make a sink.  The file sink opens (creates, mode 0640) its file here and
+ * the syslog sink connects; a failure to do so is returned, and the caller
+ * may retry with sink_reopen() on a sink made anyway (*ret_sink is set
+ * whenever the options are valid; -EINVAL when they are not). */
+int	sink_open(const struct sink_options *options, struct sink **ret_sink);
+
+/* Give one record / one control event. */
+int	sink_record(struct sink *sink, const struct acct_event *ev,
+	    const struct fmt_context *ctx);
+int	sink_control(struct sink *sink, const struct fmt_control *c,
+	    const struct fmt_context *ctx);
+
+/* Write out what is buffered, make it as durable as the sink can (file:
+ * fsync per policy; journal: journald is still there) and forget it.
+ * 0: everything given since the last flush was accepted. */
+int	sink_flush(struct sink *sink);
+
+/* After an error: drop anything buffered, reconnect or reopen. */
+int	sink_reopen(struct sink *sink);
+
+/* "journal", "syslog socket /dev/log", "file /var/log/x": for messages. */
+const char *sink_describe(const struct sink *sink);
+
+/* Close and free; NULL is fine.  Does not flush. */
+void	sink_close(struct sink *sink);
+
+#endif
