@@ -22,7 +22,11 @@ enum field {
 	F_CORE_DUMPED, F_FLAGS, F_START_TIME, F_END_TIME, F_ELAPSED,
 	F_CPU_USER, F_CPU_SYS, F_MEM_KIB, F_MINFLT, F_MAJFLT, F_IO_CHARS,
 	F_IO_BLOCKS, F_SWAPS, F_ACCT_VERSION, F_HOST, F_STREAM, F_SEQ,
-	F_EVENT_ID, F_SCHEMA, F_COUNT,
+	F_EVENT_ID, F_SCHEMA,
+	/* Control events only. */
+	F_MESSAGE, F_FILE, F_NEW_FILE, F_OFFSET, F_BYTES, F_RECORDS,
+	F_SEQ_FROM, F_SEQ_TO, F_FREE_PERCENT, F_TIME,
+	F_COUNT,
 };
 
 static const struct {
@@ -61,6 +65,16 @@ static const struct {
 	FIELD(F_SEQ, "seq", "ACCT_SEQ="),
 	FIELD(F_EVENT_ID, "event_id", "ACCT_EVENT_ID="),
 	FIELD(F_SCHEMA, "schema", "ACCT_SCHEMA="),
+	FIELD(F_MESSAGE, "message", "ACCT_MESSAGE="),
+	FIELD(F_FILE, "file", "ACCT_FILE="),
+	FIELD(F_NEW_FILE, "new_file", "ACCT_NEW_FILE="),
+	FIELD(F_OFFSET, "offset", "ACCT_OFFSET="),
+	FIELD(F_BYTES, "bytes", "ACCT_BYTES="),
+	FIELD(F_RECORDS, "records", "ACCT_RECORDS="),
+	FIELD(F_SEQ_FROM, "seq_from", "ACCT_SEQ_FROM="),
+	FIELD(F_SEQ_TO, "seq_to", "ACCT_SEQ_TO="),
+	FIELD(F_FREE_PERCENT, "free_percent", "ACCT_FREE_PERCENT="),
+	FIELD(F_TIME, "time", "ACCT_TIME="),
 #undef FIELD
 };
 
@@ -451,6 +465,244 @@ fmt_json(char *dst, size_t size, const struct acct_event *ev,
 	}
 	d = LIT(d, ",\"schema\":");
 	d = put_u64(d, FMT_SCHEMA_VERSION);
+	d = LIT(d, "}}");
+	*d = '\0';
+	return (size_t)(d - dst);
+}
+
+/*
+ * Control events.
+ */
+
+static const struct {
+	const char	*name;
+	const char	*message_id;
+} controls[FMT_CONTROL_COUNT] = {
+	[FMT_FORWARDER_START] = { "forwarder_start",
+	    "c18fb4667ed04a808f448a37b17295ed" },
+	[FMT_FORWARDER_STOP] = { "forwarder_stop",
+	    "ddc3c763668548289fd941837e73723d" },
+	[FMT_ROTATION] = { "rotation", "1b429b0898e244b9b8508bc778546f94" },
+	[FMT_TRUNCATED] = { "truncated", "1db1da32b29b42d58ae64f816b144835" },
+	[FMT_CORRUPT_DATA] = { "corrupt_data",
+	    "ae65577c826f4d5dba805b5ed9ba224a" },
+	[FMT_GAP] = { "gap", "9a10eeaa793647e9b1bee5b4b42cf3b9" },
+	[FMT_ACCOUNTING_PAUSED] = { "accounting_paused",
+	    "7cae7c2984994e05910e6d2532464be8" },
+	[FMT_ACCOUNTING_RESUMED] = { "accounting_resumed",
+	    "a6cd1d1278604c639d896f2c0d47e4a0" },
+	[FMT_ACCOUNTING_OFF] = { "accounting_off",
+	    "22f9d62077b243a6862c979b2bf49b80" },
+	[FMT_HEARTBEAT] = { "heartbeat", "4e6ecbd5e89e47c797c7db2ccb05037c" },
+};
+
+/* Strings of control events are cut to this many bytes (before escaping),
+ * so that a line stays under FMT_LINE_MAX whatever they hold. */
+#define CONTROL_TEXT_MAX	128
+
+const char *
+fmt_control_name(enum fmt_control_kind kind)
+{
+	return (unsigned)kind < FMT_CONTROL_COUNT ? controls[kind].name : NULL;
+}
+
+const char *
+fmt_control_message_id(enum fmt_control_kind kind)
+{
+	return (unsigned)kind < FMT_CONTROL_COUNT ?
+	    controls[kind].message_id : NULL;
+}
+
+static size_t
+control_text_len(const char *s)
+{
+	return strnlen(s, CONTROL_TEXT_MAX);
+}
+
+/* A control event's string: left out only when its escaped form (not the
+ * worst case, as out_bytes() reckons) does not fit. */
+static void
+out_control_text(struct out *o, enum field f, const char *s)
+{
+	char tmp[ESC_MAX(CONTROL_TEXT_MAX)];
+	size_t n = esc_escape(tmp, s, control_text_len(s),
+	    o->journal ? 0 : ESC_QUOTED);
+
+	if (!field_begin(o, f, n + 2))
+		return;
+	if (!o->journal)
+		*o->p++ = '"';
+	o->p = put_str(o->p, tmp, n);
+	if (!o->journal)
+		*o->p++ = '"';
+	field_end(o);
+}
+
+/* Walk the schema for one control event (see format.h for the order). */
+static void
+emit_control_fields(struct out *o, const struct fmt_control *c,
+    const struct fmt_context *ctx)
+{
+	char id[NAMES_MAX + U64_DIGITS + 2];
+	const char *name = fmt_control_name(c->kind);
+
+	out_text(o, F_EVENT, name ? name : "unknown");
+	if (c->message)
+		out_control_text(o, F_MESSAGE, c->message);
+	if (c->file)
+		out_control_text(o, F_FILE, c->file);
+	if (c->new_file)
+		out_control_text(o, F_NEW_FILE, c->new_file);
+	if (c->has & FMT_HAS_OFFSET)
+		out_u64(o, F_OFFSET, c->offset);
+	if (c->has & FMT_HAS_BYTES)
+		out_u64(o, F_BYTES, c->bytes);
+	if (c->has & FMT_HAS_RECORDS)
+		out_u64(o, F_RECORDS, c->records);
+	if (c->has & FMT_HAS_SEQ_RANGE) {
+		out_u64(o, F_SEQ_FROM, c->seq_from);
+		out_u64(o, F_SEQ_TO, c->seq_to);
+	}
+	if (c->has & FMT_HAS_FREE_PERCENT)
+		out_u64(o, F_FREE_PERCENT, c->free_percent);
+	out_time(o, F_TIME, c->time_us);
+	if (ctx->host)
+		out_text(o, F_HOST, ctx->host);
+	if (ctx->stream) {
+		out_text(o, F_STREAM, ctx->stream);
+		out_u64(o, F_SEQ, ctx->seq);
+		out_bytes(o, F_EVENT_ID, id, event_id(id, ctx));
+	}
+	out_u64(o, F_SCHEMA, FMT_SCHEMA_VERSION);
+}
+
+size_t
+fmt_control_kv(char *dst, size_t size, const struct fmt_control *c,
+    const struct fmt_context *ctx)
+{
+	struct out o = { .p = dst, .end = dst + size - 1, .first = true };
+
+	emit_control_fields(&o, c, ctx);
+	*o.p = '\0';
+	return (size_t)(o.p - dst);
+}
+
+void
+fmt_control_journal(struct fmt_journal *j, const struct fmt_control *c,
+    const struct fmt_context *ctx)
+{
+	struct out o = { .journal = true, .j = j };
+	const char *mid = fmt_control_message_id(c->kind);
+	char *p;
+
+	memcpy(j->buf, "MESSAGE=", 8);
+	j->count = 0;
+	j->iov[j->count++] = (struct iovec){ j->buf, 8 +
+	    fmt_control_kv(j->buf + 8, FMT_LINE_MAX, c, ctx) };
+	o.p = j->buf + j->iov[0].iov_len;
+	o.end = j->buf + sizeof(j->buf) - 64;
+	emit_control_fields(&o, c, ctx);
+	/* MESSAGE_ID= (11) + 32, PRIORITY= (9) + 1: room kept above. */
+	p = o.p;
+	memcpy(p, "MESSAGE_ID=", 11);
+	memcpy(p + 11, mid ? mid : "00000000000000000000000000000000", 32);
+	j->iov[j->count++] = (struct iovec){ p, 43 };
+	p += 43;
+	memcpy(p, "PRIORITY=", 9);
+	p[9] = (char)('0' + (c->priority >= 0 && c->priority <= 7 ?
+	    c->priority : 6));
+	j->iov[j->count++] = (struct iovec){ p, 10 };
+	j->iov[j->count++] = (struct iovec){ (char *)"SYSLOG_IDENTIFIER="
+	    "acct2syslog", 29 };
+}
+
+/* JSON: ,"key":N */
+static char *
+json_u64_member(char *d, const char *key, uint64_t v)
+{
+	*d++ = ',';
+	*d++ = '"';
+	d = put_str(d, key, strlen(key));
+	*d++ = '"';
+	*d++ = ':';
+	return put_u64(d, v);
+}
+
+/* JSON: ,"key":"escaped text" (cut to CONTROL_TEXT_MAX) */
+static char *
+json_text_member(char *d, const char *key, const char *s)
+{
+	*d++ = ',';
+	*d++ = '"';
+	d = put_str(d, key, strlen(key));
+	*d++ = '"';
+	*d++ = ':';
+	return json_str(d, s, control_text_len(s));
+}
+
+size_t
+fmt_control_json(char *dst, size_t size, const struct fmt_control *c,
+    const struct fmt_context *ctx)
+{
+	static const char *const levels[8] = { "emergency", "alert",
+	    "critical", "error", "warning", "notice", "info", "debug" };
+	char t[TIMEFMT_RFC3339_LEN], id[NAMES_MAX + U64_DIGITS + 2];
+	const char *name = fmt_control_name(c->kind);
+	char *d = dst;
+
+	if (size < FMT_CONTROL_JSON_MAX) {
+		if (size > 0)
+			*dst = '\0';
+		return 0;
+	}
+	timefmt_rfc3339(t, c->time_us);
+	d = LIT(d, "{\"@timestamp\":");
+	d = json_str(d, t, sizeof(t));
+	d = LIT(d, ",\"event\":{\"kind\":\"event\",\"category\":[\"process\"],"
+	    "\"type\":[\"info\"],\"action\":");
+	d = json_str(d, name ? name : "unknown", strlen(name ? name :
+	    "unknown"));
+	if (ctx->stream) {
+		d = LIT(d, ",\"id\":");
+		d = json_str(d, id, event_id(id, ctx));
+	}
+	d = LIT(d, "},\"log\":{\"level\":");
+	name = levels[c->priority >= 0 && c->priority <= 7 ? c->priority : 6];
+	d = json_str(d, name, strlen(name));
+	*d++ = '}';
+	if (c->message)
+		d = json_text_member(d, "message", c->message);
+	if (ctx->host) {
+		d = LIT(d, ",\"host\":{\"name\":");
+		d = json_str(d, ctx->host, strnlen(ctx->host, NAMES_MAX));
+		*d++ = '}';
+	}
+	d = LIT(d, ",\"acct\":{\"event\":");
+	name = fmt_control_name(c->kind);
+	d = json_str(d, name ? name : "unknown", strlen(name ? name :
+	    "unknown"));
+	if (c->file)
+		d = json_text_member(d, "file", c->file);
+	if (c->new_file)
+		d = json_text_member(d, "new_file", c->new_file);
+	if (c->has & FMT_HAS_OFFSET)
+		d = json_u64_member(d, "offset", c->offset);
+	if (c->has & FMT_HAS_BYTES)
+		d = json_u64_member(d, "bytes", c->bytes);
+	if (c->has & FMT_HAS_RECORDS)
+		d = json_u64_member(d, "records", c->records);
+	if (c->has & FMT_HAS_SEQ_RANGE) {
+		d = json_u64_member(d, "seq_from", c->seq_from);
+		d = json_u64_member(d, "seq_to", c->seq_to);
+	}
+	if (c->has & FMT_HAS_FREE_PERCENT)
+		d = json_u64_member(d, "free_percent", c->free_percent);
+	if (ctx->stream) {
+		d = LIT(d, ",\"stream\":");
+		d = json_str(d, ctx->stream, strnlen(ctx->stream, NAMES_MAX));
+		d = json_u64_member(d, "seq", ctx->seq);
+	}
+	d = json_u64_member(d, "schema", FMT_SCHEMA_VERSION);
 	d = LIT(d, "}}");
 	*d = '\0';
 	return (size_t)(d - dst);

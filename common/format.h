@@ -24,7 +24,7 @@
 #define FMT_LINE_MAX		1024	/* kv line, newline and NUL included */
 #define FMT_JSON_MAX		2048	/* JSON object, newline and NUL */
 #define FMT_JOURNAL_FIELDS	40
-#define FMT_JOURNAL_MAX		3072
+#define FMT_JOURNAL_MAX		4096
 
 /* What the record does not say itself; NULL or 0 members are left out. */
 struct fmt_context {
@@ -111,7 +111,12 @@ const char *fmt_control_name(enum fmt_control_kind kind);
 /* Its MESSAGE_ID (32 hex digits); NULL for a kind out of range. */
 const char *fmt_control_message_id(enum fmt_control_kind kind);
 
-/* As fmt_kv(), fmt_json() and fmt_journal(), for a control event. */
+/* As fmt_kv(), fmt_json() and fmt_journal(), for a control event.  Its
+ * strings are cut to 128 bytes; fmt_control_json() needs size >=
+ * FMT_CONTROL_JSON_MAX (three strings of 128 bytes may take 4 bytes each
+ * escaped); a kv line stays under FMT_LINE_MAX, leaving out a string that
+ * would not fit. */
+#define FMT_CONTROL_JSON_MAX	4096
 size_t	fmt_control_kv(char *dst, size_t size, const struct fmt_control *c,
 	    const struct fmt_context *ctx);
 size_t	fmt_control_json(char *dst, size_t size, const struct fmt_control *c,

@@ -285,6 +285,96 @@ test_worst_case(void)
 	names_free(ctx.names);
 }
 
+/* Control events: the same schema, read back by libfastjson; strings of
+ * any bytes and any length never overflow or break the line. */
+static void
+test_control(void)
+{
+	struct fmt_context ctx = { .host = "web01", .stream = STREAM, .seq = 9 };
+	struct fmt_control c = {
+		.kind = FMT_ROTATION, .priority = 4,
+		.time_us = 1700000000123456ULL,
+		.message = "rotated \"x\" #1", .file = "/var/log/account/pacct",
+		.new_file = "/var/log/account/pacct.0",
+		.has = FMT_HAS_OFFSET | FMT_HAS_RECORDS | FMT_HAS_SEQ_RANGE,
+		.offset = 6400, .records = 100, .seq_from = 3, .seq_to = 5,
+	};
+	char line[FMT_LINE_MAX], json[FMT_CONTROL_JSON_MAX], big[4000];
+	uint8_t val[FMT_LINE_MAX];
+	struct fmt_journal j;
+	struct fjson_object *o, *v;
+	size_t n;
+	ssize_t vn;
+	bool ids_distinct = true;
+
+	n = fmt_control_kv(line, sizeof(line), &c, &ctx);
+	is_str(line, "event=\"rotation\" message=\"rotated \\\"x\\\" #0431\" "
+	    "file=\"/var/log/account/pacct\" "
+	    "new_file=\"/var/log/account/pacct.0\" offset=6400 records=100 "
+	    "seq_from=3 seq_to=5 time=\"2023-11-14T22:13:20.123456Z\" "
+	    "host=\"web01\" stream=\"" STREAM "\" seq=9 "
+	    "event_id=\"" STREAM ":9\" schema=1", "control kv line");
+	ok(n == strlen(line), "control kv length");
+	vn = kv_value(line, "message", val);
+	ok(vn == (ssize_t)strlen(c.message) &&
+	    memcmp(val, c.message, (size_t)vn) == 0,
+	    "control message survives escaping");
+
+	fmt_control_json(json, sizeof(json), &c, &ctx);
+	o = fjson_tokener_parse(json);
+	if (!ok(o != NULL, "control JSON parses"))
+		diag("%s", json);
+	STR("event.action", "rotation");
+	STR("event.id", STREAM ":9");
+	STR("log.level", "warning");
+	STR("message", "rotated \"x\" #0431");	/* # escaped, as in kv */
+	STR("acct.file", c.file);
+	STR("acct.new_file", c.new_file);
+	INT("acct.offset", 6400);
+	INT("acct.records", 100);
+	INT("acct.seq_from", 3);
+	INT("acct.seq_to", 5);
+	INT("acct.seq", 9);
+	STR("@timestamp", "2023-11-14T22:13:20.123456Z");
+	fjson_object_put(o);
+
+	fmt_control_journal(&j, &c, &ctx);
+	ok(j.iov[0].iov_len == 8 + n &&
+	    memcmp(j.iov[0].iov_base, "MESSAGE=", 8) == 0 &&
+	    memcmp((char *)j.iov[0].iov_base + 8, line, n) == 0,
+	    "journal MESSAGE is the control kv line");
+	ok(j.count > 4 && j.iov[j.count - 3].iov_len == 43 &&
+	    memcmp(j.iov[j.count - 3].iov_base,
+	    "MESSAGE_ID=1b429b0898e244b9b8508bc778546f94", 43) == 0,
+	    "journal MESSAGE_ID of rotation");
+	ok(j.iov[j.count - 2].iov_len == 10 &&
+	    memcmp(j.iov[j.count - 2].iov_base, "PRIORITY=4", 10) == 0,
+	    "journal PRIORITY");
+
+	/* Worst case: every string 4000 bytes of bytes that escape to 4. */
+	memset(big, 0x01, sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	c.message = c.file = c.new_file = big;
+	n = fmt_control_kv(line, sizeof(line), &c, &ctx);
+	ok(n < FMT_LINE_MAX && strlen(line) == n &&
+	    strstr(line, " schema=1") != NULL,
+	    "worst-case control kv line stays under FMT_LINE_MAX, complete");
+	n = fmt_control_json(json, sizeof(json), &c, &ctx);
+	o = fjson_tokener_parse(json);
+	ok(o != NULL && n < sizeof(json), "worst-case control JSON parses");
+	fjson_object_put(o);
+	fmt_control_journal(&j, &c, &ctx);
+	ok(j.count <= FMT_JOURNAL_FIELDS, "worst-case journal fields fit");
+
+	for (int a = 0; a < FMT_CONTROL_COUNT; a++)
+		for (int b = a + 1; b < FMT_CONTROL_COUNT; b++)
+			if (strcmp(fmt_control_message_id(a),
+			    fmt_control_message_id(b)) == 0)
+				ids_distinct = false;
+	ok(ids_distinct && fmt_control_name(FMT_CONTROL_COUNT) == NULL,
+	    "one MESSAGE_ID per control event");
+}
+
 int
 main(void)
 {
@@ -294,5 +384,6 @@ main(void)
 	test_json();
 	test_journal();
 	test_worst_case();
+	test_control();
 	return done_testing();
 }
