@@ -69,6 +69,7 @@ struct pacct_reader {
 	bool		follow;
 	int		error;		/* sticky -errno */
 	uint64_t	last_offset;
+	uint64_t	last_end;	/* where the item last returned ends */
 	struct pacct_stats stats;
 	size_t		record_size;	/* 0 until the first bytes are seen */
 
@@ -265,6 +266,35 @@ out:
 			    (ssize_t)(n - r->zs.avail_out) : error;
 	}
 	return (ssize_t)(n - r->zs.avail_out);
+}
+
+/* Start reading at offset: seek in a plain file, read and drop the bytes
+ * before it otherwise.  -ERANGE when the stream is shorter. */
+static int
+skip_to(struct pacct_reader *r, uint64_t offset, const struct stat *st)
+{
+	uint64_t left = offset;
+
+	if (!r->gzip && S_ISREG(st->st_mode)) {
+		if ((uint64_t)st->st_size < offset)
+			return -ERANGE;
+		if (lseek(r->fd, (off_t)offset, SEEK_SET) < 0)
+			return -errno;
+		r->in_pos = r->in_len;
+		left = 0;
+	}
+	while (left > 0) {
+		ssize_t got = source_read(r, r->buf, MIN(left, BUF_SIZE));
+
+		if (got < 0)
+			return (int)got;
+		if (got == 0)
+			return -ERANGE;
+		left -= (uint64_t)got;
+	}
+	r->buf_offset = offset;
+	r->last_offset = r->last_end = offset;
+	return 0;
 }
 
 /* Top up the forward buffer to LOOKAHEAD bytes, or to the end. */
@@ -584,6 +614,9 @@ pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
 		r->zs.avail_in = (uInt)r->in_len;
 	}
 
+	if (options->start_offset > 0 && r->direction == PACCT_FORWARD &&
+	    (rc = skip_to(r, options->start_offset, &st)) < 0)
+		goto fail;
 	if (r->direction == PACCT_BACKWARD) {
 		if ((rc = make_seekable(r, options->tmpdir)) < 0 ||
 		    (rc = index_stream(r)) < 0)
@@ -630,6 +663,7 @@ emit(struct pacct_reader *r, const struct item *it, struct acct_event *ev,
 	int rc;
 
 	r->last_offset = it->offset;
+	r->last_end = it->offset + it->length;
 	switch (it->kind) {
 	case ITEM_RECORD:
 		r->stats.records++;
@@ -715,6 +749,12 @@ pacct_next(struct pacct_reader *r, struct acct_event *ret_event,
 		if ((rc = emit(r, &it, ret_event, ret_region)) != PACCT_FILTERED)
 			return rc;
 	}
+}
+
+uint64_t
+pacct_end_offset(const struct pacct_reader *r)
+{
+	return r->last_end;
 }
 
 uint64_t

@@ -41,6 +41,10 @@ struct pacct_options {
 	 * record it cannot confirm yet) for later: call it again when the
 	 * file has grown. */
 	bool			follow;
+	/* Forwards only: begin at this offset of the (decompressed)
+	 * stream, as if the bytes before it were not there; pacct_open()
+	 * fails with -ERANGE when the stream is shorter. */
+	uint64_t		start_offset;
 };
 
 /* What pacct_next() found. */
@@ -95,6 +99,10 @@ int	pacct_next(struct pacct_reader *reader, struct acct_event *ret_event,
 
 /* Offset of the item last returned (of the failure after an error). */
 uint64_t pacct_offset(const struct pacct_reader *reader);
+
+/* Where the item last returned ends: the offset up to which the stream
+ * has been consumed (start_offset before the first item). */
+uint64_t pacct_end_offset(const struct pacct_reader *reader);
 
 /* The name given at open: the path, or "(stdin)". */
 const char *pacct_name(const struct pacct_reader *reader);

@@ -587,6 +587,72 @@ test_open_errors(void)
 	    "an unreadable file gives -EACCES");
 }
 
+/* start_offset: plain (seek), gzip (decompress and drop), a pipe (read
+ * and drop); beyond the end is -ERANGE; pacct_end_offset() follows. */
+static void
+test_start_offset(void)
+{
+	struct bytes b = { 0 };
+	const char *plain, *gz;
+	struct pacct_options opt = { .start_offset = 64 * 40 };
+	struct pacct_reader *r;
+	struct acct_event ev;
+	int fds[2];
+
+	add_records(&b, 500, 100);
+	plain = write_file("start.pacct", b.p, b.len);
+	gz = write_gzip("start.pacct.gz", b.p, b.len, 1000);
+	for (int kind = 0; kind < 3; kind++) {
+		const char *what = kind == 0 ? "plain" : kind == 1 ? "gzip" :
+		    "pipe";
+		int rc, n = 0;
+		bool order = true;
+
+		if (kind == 2) {
+			if (pipe(fds) < 0 || write(fds[1], b.p, b.len) !=
+			    (ssize_t)b.len)
+				abort();
+			close(fds[1]);
+			rc = pacct_open_fd(fds[0], "pipe", &opt, &r);
+		} else
+			rc = pacct_open(kind == 0 ? plain : gz, &opt, &r);
+		if (!ok(rc == 0, "%s: open at offset 2560", what))
+			continue;
+		ok(pacct_end_offset(r) == 2560, "%s: end offset before the "
+		    "first record is the start", what);
+		while ((rc = pacct_next(r, &ev, NULL)) == PACCT_RECORD) {
+			if (ev.pid != 540u + (uint32_t)n)
+				order = false;
+			n++;
+		}
+		ok(rc == PACCT_END && n == 60 && order,
+		    "%s: the 60 records after offset 2560, in order", what);
+		ok(pacct_end_offset(r) == 6400, "%s: end offset 6400 at the end",
+		    what);
+		pacct_close(r);
+	}
+	opt.start_offset = b.len + 1;
+	ok(pacct_open(plain, &opt, &r) == -ERANGE, "plain: beyond the end "
+	    "is -ERANGE");
+	ok(pacct_open(gz, &opt, &r) == -ERANGE, "gzip: beyond the end is "
+	    "-ERANGE");
+	opt.start_offset = b.len;
+	opt.follow = true;
+	if (ok(pacct_open(plain, &opt, &r) == 0, "follow at the very end")) {
+		int fd = open(plain, O_WRONLY | O_APPEND);
+
+		ok(pacct_next(r, &ev, NULL) == PACCT_END, "nothing yet");
+		if (fd < 0 || write(fd, b.p, 64) != 64)
+			abort();
+		close(fd);
+		ok(pacct_next(r, &ev, NULL) == PACCT_RECORD && ev.pid == 500 &&
+		    pacct_end_offset(r) == b.len + 64,
+		    "a record appended later comes, end offset moves");
+		pacct_close(r);
+	}
+	free(b.p);
+}
+
 int
 main(void)
 {
@@ -603,6 +669,7 @@ main(void)
 	test_bad_gzip();
 	test_v1_stream();
 	test_open_errors();
+	test_start_offset();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", tmpdir);
