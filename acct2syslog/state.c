@@ -61,8 +61,10 @@ render(const struct state *s, char *buf, size_t size)
 	first[s->file.has_first ? 2 * ACCT_RECORD_MAX : 0] = '\0';
 	n = (size_t)snprintf(buf, size,
 	    "version=%d\nstream=%s\nseq=%" PRIu64 "\ndev=%" PRIu64 "\n"
-	    "ino=%" PRIu64 "\nfirst=%s\noffset=%" PRIu64 "\n", STATE_VERSION,
-	    s->stream, s->seq, s->file.dev, s->file.ino, first, s->offset);
+	    "ino=%" PRIu64 "\nfirst=%s\noffset=%" PRIu64 "\nclean=%d\n"
+	    "pending_control=%d\n", STATE_VERSION, s->stream, s->seq,
+	    s->file.dev, s->file.ino, first, s->offset, s->clean,
+	    s->pending_control);
 	n += (size_t)snprintf(buf + n, size - n, "crc=%08lx\n",
 	    crc32(0, (const Bytef *)buf, (uInt)n));
 	return n;
@@ -187,6 +189,12 @@ parse_line(char *line, struct state *s, unsigned *seen)
 		s->file.has_first = true;
 		return true;
 	}
+	if (strcmp(line, "clean") == 0)
+		return (*seen |= 128), parse_u64(value, &v) && v <= 1 &&
+		    ((s->clean = v), true);
+	if (strcmp(line, "pending_control") == 0)
+		return (*seen |= 256), parse_u64(value, &v) && v <= 1 &&
+		    ((s->pending_control = v), true);
 	return false;	/* a key we never write */
 }
 
@@ -236,7 +244,7 @@ state_load(int dir_fd, struct state *ret_state)
 	    line = strtok_r(NULL, "\n", &save))
 		if (!parse_line(line, &s, &seen))
 			return -EBADMSG;
-	if (seen != 127)
+	if (seen != 511)
 		return -EBADMSG;	/* a line missing */
 	*ret_state = s;
 	return 0;

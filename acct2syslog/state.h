@@ -3,8 +3,8 @@
  *
  * Promise: a state names the stream (a random 128-bit id made once), the
  * last sequence number committed, the file being read (device, inode and
- * its first record, so a renamed or replaced file is recognised) and the
- * offset read up to.  state_save() replaces the file atomically: a
+ * its first record, so a renamed or replaced file is recognised), the
+ * offset read up to, and whether anything may have been sent beyond it.  state_save() replaces the file atomically: a
  * temporary file, fsync, rename, fsync of the directory; after a crash the
  * file holds the old state or the new one, never a mix.  state_load()
  * refuses anything it did not write whole (empty, cut short, zero-filled,
@@ -35,6 +35,13 @@ struct state {
 	uint64_t	seq;		/* last committed; 0: none yet */
 	struct file_id	file;
 	uint64_t	offset;		/* bytes of file consumed */
+	/* Nothing was sent past this position: false while running, so
+	 * that a restart after a crash knows records after offset may
+	 * have gone out already (and sends them again with the same seq
+	 * before anything new). */
+	bool		clean;
+	/* seq was taken for a control event whose delivery is not known. */
+	bool		pending_control;
 };
 
 /* A new stream: a random id from getrandom(2), seq 0, no file. */

@@ -138,9 +138,13 @@ main(void)
 	    "dev=1\nino=2\nfirst=00ff\noffset=0\n");
 	is_int(state_load(dir_fd, &loaded), -EBADMSG, "a first record of the wrong length is refused");
 	write_signed("version=1\nstream=0123456789abcdef0123456789abcdef\nseq=7\n"
-	    "dev=1\nino=2\nfirst=\noffset=640\n");
+	    "dev=1\nino=2\nfirst=\noffset=640\nclean=1\npending_control=0\n");
 	ok(state_load(dir_fd, &loaded) == 0 && loaded.seq == 7 &&
-	    loaded.offset == 640, "a hand-written state with its checksum loads");
+	    loaded.offset == 640 && loaded.clean && !loaded.pending_control,
+	    "a hand-written state with its checksum loads");
+	write_signed("version=1\nstream=0123456789abcdef0123456789abcdef\nseq=7\n"
+	    "dev=1\nino=2\nfirst=\noffset=640\nclean=2\npending_control=0\n");
+	is_int(state_load(dir_fd, &loaded), -EBADMSG, "clean=2 is refused");
 
 	/* A directory it may not write: the old state stays. */
 	write_state(saved, n);
