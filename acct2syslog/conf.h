@@ -1,5 +1,7 @@
 /*
- * config.h: the daemon's settings: defaults, /etc/acct2syslog.conf and the
+ * conf.h: the daemon's settings (config.c implements it; the header is
+ * not called config.h because that name is autoconf's, and a header next
+ * to the sources would shadow it): defaults, /etc/acct2syslog.conf and the
  * command line, in that order of precedence (lowest first).
  *
  * Promise: every value is checked (numbers range-checked) when it is set;
@@ -7,8 +9,8 @@
  * "--option: ...") and what would be right.  Strings are owned by the
  * config (config_free() frees them).  No global state; nothing printed.
  */
-#ifndef ACCT2SYSLOG_CONFIG_H
-#define ACCT2SYSLOG_CONFIG_H
+#ifndef ACCT2SYSLOG_CONF_H
+#define ACCT2SYSLOG_CONF_H
 
 #include <stdbool.h>
 #include <stddef.h>
