@@ -1,0 +1,76 @@
+/*
+ * forward.h: the forwarder: read the accounting file, send, commit.
+ *
+ * Promise (DESIGN.md "Reliability contract"): records go to the sink in
+ * file order, each with the next seq of the stream; the position is
+ * committed to the state file only after the sink accepted everything
+ * before it.  A failing sink or state directory stops progress, never
+ * loses anything: forwarder_pump() returns the error and, called again,
+ * sends the same batch with the same seqs.  After a crash the records
+ * that may have gone out are sent again with the same seqs before
+ * anything new.  Rotation, truncation, a removed file, damaged data, a
+ * pause of accounting and a missing heartbeat become control events.
+ * One thread; the caller owns the sink and the state directory.
+ */
+#ifndef ACCT2SYSLOG_FORWARD_H
+#define ACCT2SYSLOG_FORWARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sink.h"
+
+struct forward_options {
+	const char	*path;		/* the accounting file */
+	int		state_dir_fd;
+	const char	*host;
+	unsigned	batch_records;	/* per sink flush, and per commit */
+	unsigned	batch_ms;	/* longest wait before a commit */
+	unsigned	rotation_grace_ms;
+	unsigned	heartbeat_s;	/* 0: no heartbeat */
+	unsigned	heartbeat_timeout_s;
+	bool		once;		/* read to the end, do not follow */
+};
+
+struct forwarder;
+
+/* Load the state (or begin a stream) and find where to resume.  Opens
+ * nothing of the sink; errors are -errno of the state directory or the
+ * accounting file (-ENOENT, -EACCES, ...). */
+int	forwarder_new(const struct forward_options *options,
+	    struct forwarder **ret);
+
+/* The sink to send to (after a reload, a new one). */
+void	forwarder_set_sink(struct forwarder *f, struct sink *sink);
+
+/* Update what a reload may change (batch sizes, intervals). */
+void	forwarder_set_options(struct forwarder *f,
+	    const struct forward_options *options);
+
+/*
+ * Do what there is to do at now_us (microseconds, CLOCK_REALTIME): read,
+ * send, commit, look at the file, the heartbeat and the free space.
+ * Returns 0 when it is waiting for more data (*ret_wait_ms: at most how
+ * long to sleep before the next call), 1 when --once reached the end,
+ * -errno when the sink or the state directory failed (call again later).
+ */
+int	forwarder_pump(struct forwarder *f, uint64_t now_us,
+	    unsigned *ret_wait_ms);
+
+/* A clean stop: commit, send forwarder_stop, commit with clean=1.
+ * -errno when the sink or the state directory failed. */
+int	forwarder_stop(struct forwarder *f, uint64_t now_us, const char *why);
+
+/* The descriptor inotify should watch the directory of (the path). */
+const char *forwarder_path(const struct forwarder *f);
+
+/* One status line: file, offset, lag, seq, counts. */
+void	forwarder_status(const struct forwarder *f, char *buf, size_t size);
+
+/* What the last failure was about: "sink" or "state". */
+const char *forwarder_failing(const struct forwarder *f);
+
+void	forwarder_free(struct forwarder *f);
+
+#endif
