@@ -740,6 +740,11 @@ pacct_next(struct pacct_reader *r, struct acct_event *ret_event,
 			}
 			continue;
 		}
+		/* A followed stream may go on with more of the same skip:
+		 * keep it until something else comes, so that it is reported
+		 * once, whole. */
+		if (r->have_pending && it.kind == ITEM_END && r->follow)
+			return PACCT_END;
 		if (r->have_pending) {
 			r->peek = it;
 			r->have_peek = true;
