@@ -294,6 +294,13 @@ make_sink(const struct config *c, const char *host)
 		    "syslog" : so.kind == SINK_JOURNAL ? "journal" : "stdout");
 		return NULL;
 	}
+	if (rc < 0 && so.kind == SINK_FILE) {
+		/* A file we cannot open is a mistake to fix, not an outage
+		 * to wait out. */
+		log_err_errno(rc, "cannot open the file sink %s", so.path);
+		sink_close(s);
+		return NULL;
+	}
 	if (rc < 0)
 		log_warn_errno(rc, "%s is not ready yet; will retry",
 		    sink_describe(s));

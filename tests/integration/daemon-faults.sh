@@ -26,7 +26,8 @@ piece() {
 	oracle_records "$tmp/$1" >>"$tmp/want"
 }
 count() {
-	grep -c '^event="process_end"' "$out" 2>/dev/null || echo 0
+	n=$(grep -c '^event="process_end"' "$out" 2>/dev/null) || :
+	echo "${n:-0}"
 }
 has_count() {
 	[ "$(count)" -eq "$1" ]
