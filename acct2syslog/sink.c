@@ -15,13 +15,7 @@
  * the batch are refused with it and sink_flush() reports it, so a batch
  * with a hole in it is never reported accepted.
  */
-/*
- * The autoconf header, by a path: a plain "config.h" here finds this
- * folder's config.h (the daemon's settings) first, which would leave
- * HAVE_SYSTEMD and _GNU_SOURCE undefined.  "../config.h" is the top build
- * folder's in a VPATH build and the top source folder's in an in-tree one.
- */
-#include "../config.h"
+#include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -93,7 +87,7 @@ struct sink {
 	char		stamp[64];	/* "Mmm dd hh:mm:ss" */
 
 	/* journal */
-	bool		journal_checked; /* journald seen since the last flush */
+	bool		journal_checked; /* journald seen since a flush */
 };
 
 /* Keep the first error of a batch; returns r. */
@@ -115,6 +109,8 @@ write_all(int fd, const char *buf, size_t len)
 			continue;
 		if (n < 0)
 			return -errno;
+		if (n == 0)
+			return -EIO;	/* no progress: do not spin */
 		buf += n;
 		len -= (size_t)n;
 	}
@@ -175,7 +171,7 @@ file_drop_torn_tail(struct sink *s, const struct stat *st)
 		if (tail[i - 1] == '\n')
 			keep = st->st_size - (off_t)want + (off_t)i;
 	if (keep < 0 && want < (size_t)st->st_size)
-		return st->st_size;	/* a longer last line: not one of ours */
+		return st->st_size;	/* a longer line: not one of ours */
 	if (keep < 0)
 		keep = 0;
 	if (ftruncate(s->fd, keep) < 0)
@@ -529,8 +525,10 @@ syslog_send(struct sink *s, const char *msgid, int severity, const char *kv,
 	int h;
 
 	if (s->framing == SINK_RFC3164)
-		h = snprintf(msg, sizeof(msg), "<%d>%s %s " SYSLOG_APP_NAME
-		    "[%ld]: ", pri, stamp_rfc3164(s), s->host, (long)s->pid);
+		/* What syslog(3) sends on a local socket: no HOSTNAME, or
+		 * rsyslog's imuxsock and journald take it for the tag. */
+		h = snprintf(msg, sizeof(msg), "<%d>%s " SYSLOG_APP_NAME
+		    "[%ld]: ", pri, stamp_rfc3164(s), (long)s->pid);
 	else {
 		char stamp[TIMEFMT_RFC3339_LEN + 1];
 		struct timespec ts;
@@ -690,7 +688,8 @@ sink_flush(struct sink *sink)
 		if (sink->kind == SINK_STDOUT || !sink->regular)
 			return 0;
 		/* fdatasync covers the new size of an appended file. */
-		if (sink->fsync == SINK_FSYNC_BATCH && fdatasync(sink->fd) < 0) {
+		if (sink->fsync == SINK_FSYNC_BATCH &&
+		    fdatasync(sink->fd) < 0) {
 			r = -errno;
 			file_rollback(sink);
 			return sink_fail(sink, r);

@@ -8,7 +8,10 @@
  * again after sink_reopen() (a batch may then arrive twice, with identical
  * event ids; never half a message).  The journal sink treats a journald that
  * is not there as an outage, although sd_journal_sendv() reports success
- * then.  Functions return 0 or -errno; a sink is used by one thread.
+ * then.  A syslog send that cannot go within a few seconds (a receiver
+ * that does not read) fails with -EAGAIN.  The stdout sink reports a
+ * closed pipe as -EPIPE only when the caller ignores SIGPIPE.  Functions
+ * return 0 or -errno; a sink is used by one thread.
  */
 #ifndef ACCT2SYSLOG_SINK_H
 #define ACCT2SYSLOG_SINK_H
@@ -52,10 +55,13 @@ struct sink_options {
 
 struct sink;
 
-/* Make a sink.  The file sink opens (creates, mode 0640) its file here and
- * the syslog sink connects; a failure to do so is returned, and the caller
- * may retry with sink_reopen() on a sink made anyway (*ret_sink is set
- * whenever the options are valid; -EINVAL when they are not). */
+/* Make a sink.  The file sink opens (creates, mode 0640) its file here,
+ * cutting off a torn last line left by a crash in the middle of a write;
+ * the syslog sink connects; the journal sink looks for journald.  A
+ * failure to do so is returned, and the caller may retry with
+ * sink_reopen() on a sink made anyway (*ret_sink is set whenever the
+ * options are valid; -EINVAL when they are not; -EPROTONOSUPPORT for the
+ * journal when built without libsystemd). */
 int	sink_open(const struct sink_options *options, struct sink **ret_sink);
 
 /* Give one record / one control event. */
@@ -72,7 +78,8 @@ int	sink_flush(struct sink *sink);
 /* After an error: drop anything buffered, reconnect or reopen. */
 int	sink_reopen(struct sink *sink);
 
-/* "journal", "syslog socket /dev/log", "file /var/log/x": for messages. */
+/* "journal", "syslog socket /dev/log (RFC 5424)", "file /var/log/x",
+ * "stdout": for messages. */
 const char *sink_describe(const struct sink *sink);
 
 /* Close and free; NULL is fine.  Does not flush. */

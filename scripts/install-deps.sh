@@ -8,7 +8,7 @@ set -eu
 
 packages="build-essential autoconf automake libtool pkg-config
 libsystemd-dev liblognorm-dev libestr-dev libfastjson-dev zlib1g-dev acct
-clang libclang-rt-14-dev mandoc hyperfine"
+clang libclang-rt-14-dev mandoc hyperfine rsyslog jq"
 
 # Packages that are not installed, one a line.
 missing_packages() {
