@@ -1,13 +1,13 @@
 #!/bin/sh
 # Quick start on a fresh Debian 12 machine, as root: install the build
-# dependencies, build, make sure process accounting is on, and list the
-# newest records of the live accounting file.
+# dependencies, build, make sure process accounting is on, and run
+# acct2syslog in the foreground on the live accounting file, printing each
+# record as a kv line the moment the process exits (Ctrl-C stops it).
 #
-# usage: ./scripts/quickstart.sh [number of records, default 20]
+# usage: ./scripts/quickstart.sh [--format json]
 set -eu
 
 cd "$(dirname "$0")/.."
-count=${1:-20}
 file=/var/log/account/pacct
 
 ./scripts/install-deps.sh
@@ -26,8 +26,11 @@ if [ "$(size)" -eq "$before" ]; then
 	mkdir -p "$(dirname "$file")"
 	accton "$file"
 fi
-sleep 1 &
-wait
 
-echo "quickstart: the $count newest records of $file:"
-./build/lastcomm-ng/lastcomm-ng -f "$file" | head -n "$count"
+# Its own state directory: the first run prints the file so far, then
+# every process as it exits; a later run goes on where this one stopped.
+state=build/quickstart-state
+mkdir -p "$state"
+echo "quickstart: acct2syslog on $file (state in $state); Ctrl-C to stop" >&2
+exec ./build/acct2syslog/acct2syslog --foreground --config /dev/null \
+    --file "$file" --state-dir "$state" --sink stdout "$@"
