@@ -419,14 +419,15 @@ int
 main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
-	struct config cfg;
+	struct config cfg = { 0 };
 	struct forward_options fo;
 	struct forwarder *fw = NULL;
 	struct sink *sink = NULL;
 	char host[HOST_NAME_MAX + 1];
 	const char *hostname;
 	sigset_t mask;
-	int dir_fd = -1, lock_fd = -1, sig_fd, ino_fd, rc, status = 0;
+	int dir_fd = -1, lock_fd = -1, sig_fd = -1, ino_fd = -1, rc;
+	int status = 0;
 	unsigned backoff_ms = 0, wait_ms = 0;
 	uint64_t failing_since = 0, last_fail_log = 0, last_status = 0;
 	uint64_t retry_at = 0;
@@ -434,8 +435,10 @@ main(int argc, char **argv)
 	bool stopping = false;
 
 	parse_args(argc, argv, &cli);
-	if (!load_config(&cli, &cfg))
+	if (!load_config(&cli, &cfg)) {
+		config_free(&cfg);
 		return 1;
+	}
 	if (cli.check_config) {
 		config_free(&cfg);
 		return 0;
@@ -460,13 +463,16 @@ main(int argc, char **argv)
 		if (rc < 0) {
 			log_err_errno(rc, "cannot turn process accounting on "
 			    "into %s", cfg.file);
-			return 2;
+			status = 2;
+			goto out;
 		}
 		log_info(rc == 1 ? "turned process accounting on into %s" :
 		    "process accounting already writes to %s", cfg.file);
 	}
-	if (open_state_dir(cfg.state_dir, &dir_fd, &lock_fd) < 0)
-		return 2;
+	if (open_state_dir(cfg.state_dir, &dir_fd, &lock_fd) < 0) {
+		status = 2;
+		goto out;
+	}
 	fill_forward_options(&cfg, &cli, dir_fd, hostname, &fo);
 	if ((rc = forwarder_new(&fo, &fw)) < 0) {
 		if (rc == -ENOENT || rc == -EACCES || rc == -EISDIR)
@@ -478,10 +484,13 @@ main(int argc, char **argv)
 		else
 			log_err_errno(rc, "cannot start on %s with state in %s",
 			    cfg.file, cfg.state_dir);
-		return 2;
+		status = 2;
+		goto out;
 	}
-	if ((sink = make_sink(&cfg, hostname)) == NULL)
-		return 2;
+	if ((sink = make_sink(&cfg, hostname)) == NULL) {
+		status = 2;
+		goto out;
+	}
 	forwarder_set_sink(fw, sink);
 
 	sigemptyset(&mask);
@@ -492,7 +501,8 @@ main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	if ((sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
 		log_err_errno(-errno, "signalfd");
-		return 2;
+		status = 2;
+		goto out;
 	}
 	ino_fd = cli.once ? -1 : watch_dir(cfg.file);
 	if (!cli.once && ino_fd < 0)
@@ -601,10 +611,17 @@ main(int argc, char **argv)
 			status = 2;
 		}
 	}
+out:
 	forwarder_free(fw);
 	sink_close(sink);
 	config_free(&cfg);
-	close(dir_fd);
-	close(lock_fd);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	if (ino_fd >= 0)
+		close(ino_fd);
+	if (dir_fd >= 0)
+		close(dir_fd);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	return status;
 }

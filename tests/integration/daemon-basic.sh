@@ -44,23 +44,26 @@ EOS
 # The workload sees the helpers through a copy: it runs in another shell.
 sed -n '/^wait_for()/,/^}/p; /^has_line()/,/^}/p' \
     "$top_srcdir/tests/integration/lib-daemon.sh" >"$tmp/lib.sh"
-unshare --pid --fork sh "$tmp/workload.sh" "$tmp" "$N" "$ACCT2SYSLOG" \
+unshare --pid --fork --mount-proc sh "$tmp/workload.sh" "$tmp" "$N" "$ACCT2SYSLOG" \
     >"$tmp/workload.out" 2>&1 || :
 
 is "$(cat "$tmp/daemon.rc" 2>/dev/null)" 0 "the daemon exits 0 on SIGTERM"
 [ -s "$tmp/daemon.err" ] && diag "daemon said:" "$(cat "$tmp/daemon.err")"
 is "$(grep -c 'process_name="a2s-true"' "$tmp/out.kv")" "$N" \
     "$N processes, $N process_end messages"
-# The file ends with two records written after the daemon stopped: its
-# own and accton's (accounting off).
+# The file ends with records written after the daemon stopped: its own
+# (two under LeakSanitizer, whose checker is a child too) and accton's.
 oracle_records "$tmp/pacct" >"$tmp/oracle"
 records "$tmp/out.kv" >"$tmp/got"
-head -n "$(($(wc -l <"$tmp/oracle") - 2))" "$tmp/oracle" >"$tmp/oracle.live"
+committed=$(sed -n 's/^offset=//p' "$tmp/state/state")
+head -n "$((committed / 64))" "$tmp/oracle" >"$tmp/oracle.live"
+tail -n "+$((committed / 64 + 1))" "$tmp/oracle" >"$tmp/oracle.after"
 ok "every record of the file, in file order (names and pids as dump-acct reads them)" \
     cmp -s "$tmp/oracle.live" "$tmp/got"
 [ "$tap_passed" = 1 ] || diag "$(diff "$tmp/oracle.live" "$tmp/got" | head -n 10)"
-is "$(tail -n 2 "$tmp/oracle" | cut -d' ' -f1 | tr '\n' ' ')" "acct2syslog accton " \
-    "after it, only the daemon's own record and accton's"
+ok "after it, only the daemon's own record and accton's" \
+    matches "$(cut -d' ' -f1 "$tmp/oracle.after" | tr '\n' ' ')" \
+    '(acct2syslog )+accton ' 
 ok "seq is 1, 2, 3, ... and event_id is stream:seq on every message" \
     seq_is_contiguous "$tmp/out.kv"
 is "$(events "$tmp/out.kv" | head -n 1)" forwarder_start "forwarder_start comes first"
@@ -81,12 +84,11 @@ lines=$(wc -l <"$tmp/out.kv")
     --state-dir "$tmp/state" --sink "file:$tmp/out.kv" 2>"$tmp/once.err"
 is "$?" 0 "--once exits 0"
 tail -n "+$((lines + 1))" "$tmp/out.kv" >"$tmp/once1.kv"
-is "$(events "$tmp/once1.kv" | tr '\n' ' ')" \
-    "forwarder_start process_end process_end forwarder_stop " \
-    "--once sends no record again, only the two written after the stop"
 records "$tmp/once1.kv" >"$tmp/got2"
-tail -n 2 "$tmp/oracle" >"$tmp/oracle2"
-ok "and those are the daemon's own and accton's" cmp -s "$tmp/oracle2" "$tmp/got2"
+ok "--once sends no record again, only those written after the stop" \
+    cmp -s "$tmp/oracle.after" "$tmp/got2"
+is "$(events "$tmp/once1.kv" | sed -n '1p;$p' | tr '\n' ' ')" \
+    "forwarder_start forwarder_stop " "--once: between forwarder_start and forwarder_stop"
 ok "--once resumes after a clean stop" grep -q 'after a clean stop' "$tmp/once1.kv"
 "$top_builddir/bench/acct-gen" --records 5 >>"$tmp/pacct"
 lines=$(wc -l <"$tmp/out.kv")

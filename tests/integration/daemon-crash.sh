@@ -63,7 +63,7 @@ wait "$dpid"
 echo "$?" >"$tmp/daemon.rc"
 accton off >/dev/null
 EOS
-unshare --pid --fork sh "$tmp/workload.sh" "$tmp" "$ROUNDS" "$ACCT2SYSLOG" \
+unshare --pid --fork --mount-proc sh "$tmp/workload.sh" "$tmp" "$ROUNDS" "$ACCT2SYSLOG" \
     >"$tmp/workload.out" 2>&1 || :
 
 is "$(cat "$tmp/daemon.rc" 2>/dev/null)" 0 "the last daemon exits 0 on SIGTERM"
@@ -72,8 +72,11 @@ oracle_records "$tmp/pacct" >"$tmp/oracle"
 # written after the last stop).
 committed=$(sed -n 's/^offset=//p' "$tmp/state/state")
 head -n "$((committed / 64))" "$tmp/oracle" | sort -u >"$tmp/want"
-is "$(tail -n +$((committed / 64 + 1)) "$tmp/oracle" | cut -d' ' -f1 | tr '\n' ' ')" \
-    "acct2syslog accton " "after the committed offset: only the daemon's own record and accton's"
+# (The daemon's own record is two under LeakSanitizer: its checker is a
+# child too.)
+ok "after the committed offset: only the daemon's own record and accton's" \
+    matches "$(tail -n +$((committed / 64 + 1)) "$tmp/oracle" | cut -d' ' -f1 |
+    tr '\n' ' ')" '(acct2syslog )+accton ' 
 records "$tmp/out.kv" | sort -u >"$tmp/got"
 diag "$(wc -l <"$tmp/want") records in the file, $(grep -c '^event="process_end"' \
     "$tmp/out.kv") process_end messages over $ROUNDS kills"

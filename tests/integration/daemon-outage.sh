@@ -97,7 +97,7 @@ wait "$dpid" || echo "daemon (syslog) exit $?" >>"$tmp/fail"
 stop_rsyslog
 accton off >/dev/null
 EOS
-unshare --pid --fork sh "$tmp/workload.sh" "$tmp" "$ACCT2SYSLOG" \
+unshare --pid --fork --mount-proc sh "$tmp/workload.sh" "$tmp" "$ACCT2SYSLOG" \
     "$top_srcdir" >"$tmp/workload.out" 2>&1 || :
 
 ok "the workload went as planned" test ! -e "$tmp/fail"

@@ -105,7 +105,7 @@ mark m-end
 stop
 accton off >/dev/null
 EOS
-unshare --pid --fork sh "$tmp/workload.sh" "$tmp" "$ACCT2SYSLOG" \
+unshare --pid --fork --mount-proc sh "$tmp/workload.sh" "$tmp" "$ACCT2SYSLOG" \
     >"$tmp/workload.out" 2>&1 || :
 
 ok "the workload went as planned" test ! -e "$tmp/fail"

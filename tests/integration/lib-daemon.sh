@@ -11,7 +11,7 @@ daemon_prereqs() {
 	    skip_all "needs root: acct(2) needs CAP_SYS_PACCT"
 	require_cmd unshare accton dump-acct
 	[ -x "$ACCT2SYSLOG" ] || bail_out "$ACCT2SYSLOG not built"
-	if ! unshare --pid --fork true 2>"$tmp/unshare.err"; then
+	if ! unshare --pid --fork --mount-proc true 2>"$tmp/unshare.err"; then
 		skip_all "no private pid namespace here: $(head -n 1 \
 		    "$tmp/unshare.err")"
 	fi
@@ -103,4 +103,9 @@ seq_is_contiguous() {
 		st = substr($0, RSTART + 9, RLENGTH - 10)
 		if (index($0, "event_id=\"" st ":" s "\"") == 0) { bad = 1; exit }
 	} END { exit bad }' "$1"
+}
+
+# matches STRING ERE: the whole of STRING matches the extended regex.
+matches() {
+	printf '%s\n' "$1" | grep -Eqx -- "$2"
 }
