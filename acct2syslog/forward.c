@@ -876,7 +876,10 @@ forwarder_new(const struct forward_options *o, struct forwarder **ret)
 			    "a clean stop" : "a crash");
 			f->start_message = strdup(msg);
 			f->replaying = !saved.clean;
-			f->replay_until = f->cur.size_seen;
+			/* What may have gone out is in the file as it is
+			 * now (a compressed one: to its end). */
+			f->replay_until = f->cur.compressed ? UINT64_MAX :
+			    f->cur.size_seen;
 		} else
 			f->start_message = strdup("the file read last is "
 			    "gone (see the gap event): going on with a new file");
