@@ -30,6 +30,7 @@
 #include "names.h"
 #include "pacct.h"
 #include "state.h"
+#include "timefmt.h"
 
 #define CONTROL_QUEUE	8
 #define PUMP_BATCHES	16	/* batches per pump, then back to the caller */
@@ -831,15 +832,12 @@ forwarder_new(const struct forward_options *o, struct forwarder **ret)
 {
 	_cleanup_free_ struct forwarder *f = calloc(1, sizeof(*f));
 	struct state saved;
-	uint64_t now_us = 0;
-	struct timespec ts;
+	uint64_t now_us = timefmt_now_us(CLOCK_REALTIME);
 	char msg[300];
 	int rc, loaded;
 
 	if (f == NULL)
 		return -ENOMEM;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now_us = (uint64_t)ts.tv_sec * SEC + (uint64_t)ts.tv_nsec / 1000;
 	f->o = *o;
 	f->cur.fd = f->next.fd = -1;
 	if ((f->path = strdup(o->path)) == NULL ||
@@ -955,12 +953,6 @@ forwarder_stop(struct forwarder *f, uint64_t now_us, const char *why)
 	if ((rc = deliver(f, now_us)) < 0)
 		return rc;
 	return commit(f, now_us, true, false);
-}
-
-const char *
-forwarder_path(const struct forwarder *f)
-{
-	return f->path;
 }
 
 const char *

@@ -62,9 +62,6 @@ int	forwarder_pump(struct forwarder *f, uint64_t now_us,
  * -errno when the sink or the state directory failed. */
 int	forwarder_stop(struct forwarder *f, uint64_t now_us, const char *why);
 
-/* The descriptor inotify should watch the directory of (the path). */
-const char *forwarder_path(const struct forwarder *f);
-
 /* One status line: file, offset, lag, seq, counts. */
 void	forwarder_status(const struct forwarder *f, char *buf, size_t size);
 

@@ -32,6 +32,7 @@
 #include "log.h"
 #include "macro.h"
 #include "sink.h"
+#include "timefmt.h"
 
 #define RETRY_MIN_MS	100
 #define STATUS_EVERY_US	(5 * 1000000ULL)
@@ -206,19 +207,13 @@ load_config(const struct cli *cli, struct config *c)
 static uint64_t
 now_realtime_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	return timefmt_now_us(CLOCK_REALTIME);
 }
 
 static uint64_t
 now_monotonic_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	return timefmt_now_us(CLOCK_MONOTONIC);
 }
 
 static void

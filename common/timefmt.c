@@ -63,3 +63,12 @@ timefmt_rfc3339(char *dst, uint64_t us)
 	*d++ = 'Z';
 	return (size_t)(d - dst);
 }
+
+uint64_t
+timefmt_now_us(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define TIMEFMT_RFC3339_LEN	27	/* 2026-11-21T05:07:51.123456Z */
 
@@ -15,6 +16,9 @@
  * returns TIMEFMT_RFC3339_LEN.  Years past 9999 are clamped to the end of
  * 9999. */
 size_t	timefmt_rfc3339(char *dst, uint64_t us);
+
+/* Now on clock (CLOCK_REALTIME, CLOCK_MONOTONIC, ...), in microseconds. */
+uint64_t timefmt_now_us(clockid_t clock);
 
 /* Split days since 1970-01-01 into a proleptic Gregorian date. */
 void	timefmt_civil(int64_t days, int *ret_year, unsigned *ret_month,
