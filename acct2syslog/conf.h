@@ -26,7 +26,7 @@ struct config {
 	struct sink_options sink;	/* sink, format, syslog_*, facility,
 					 * file_fsync; its strings owned here */
 	char		*hostname;	/* hostname: NULL = gethostname() */
-	unsigned	batch_records;	/* batch_records: 1..65536 (4096) */
+	unsigned	batch_records;	/* batch_records: 1..65536 (4096) per flush */
 	unsigned	batch_ms;	/* batch_ms: 0..60000 (200) */
 	unsigned	poll_ms;	/* poll_interval_ms: 10..60000 (1000) */
 	unsigned	rotation_grace_ms; /* rotation_grace_ms: 0..600000 (2000) */

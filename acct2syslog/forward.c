@@ -34,6 +34,7 @@
 
 #define CONTROL_QUEUE	8
 #define PUMP_BATCHES	16	/* batches per pump, then back to the caller */
+#define COMMIT_BATCHES	16	/* a commit at least every so many batches */
 #define SPACE_CHECK_US	1000000
 #define MS		UINT64_C(1000)
 #define SEC		UINT64_C(1000000)
@@ -279,7 +280,7 @@ deliver_batch(struct forwarder *f, uint64_t now_us)
 	f->pos_offset = f->batch_end;
 	f->dirty = true;
 	f->n_batch = 0;
-	if (f->since_commit >= f->o.batch_records ||
+	if (f->since_commit >= COMMIT_BATCHES * f->o.batch_records ||
 	    now_us - f->last_commit_us >= f->o.batch_ms * MS)
 		return commit(f, now_us, false, false);
 	return 0;
