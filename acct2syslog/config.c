@@ -699,7 +699,7 @@ parse_line(struct config *c, char *line, size_t len, unsigned line_no,
 			    "comment must be on a line of its own", k->name);
 		*close = '\0';
 		value++;
-	} else {
+	} else if (*value != '\0') {	/* an empty value has no p[-1] */
 		for (const char *p = value + 1; *p != '\0'; p++)
 			if (*p == '#' && is_blank(p[-1]))
 				return fail(o, "%s: '#' after a blank; a "

@@ -550,6 +550,11 @@ test_file_syntax(void)
 	is_str(c.file, " /srv/p acct ", "  all of them");
 	is_int(load_text("hostname = \"\"\n"), 0, "an empty quoted value");
 	ok(c.hostname == NULL, "  sets hostname back to none");
+	/* Found by fuzz-config: an empty unquoted value was scanned for
+	 * '#' from one past its end (the rest of the line before it). */
+	is_int(load_text("file = \"/abcdefgh #x\"\nhostname =\n"), 0,
+	    "an empty unquoted value after a line with ' #' in it");
+	ok(c.hostname == NULL, "  sets hostname back to none");
 	is_int(load_text("file = \"/a\"b\"\n"), 0,
 	    "quotes are the ends of the value, no escapes inside");
 	is_str(c.file, "/a\"b", "  an inner quote is kept");
