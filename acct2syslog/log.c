@@ -21,7 +21,7 @@ log_init(bool foreground)
 	use_prefix = !foreground && getenv("JOURNAL_STREAM") != NULL;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 vlog(int priority, int negative_errno, const char *fmt, va_list ap)
 {
 	char line[1024];
