@@ -282,6 +282,10 @@ heartbeat_match(struct heartbeat *hb, const struct acct_event *ev,
 		return false;
 	c = &hb->child[found];
 	c->waiting = false;
+	/* Its record is written just before it becomes a zombie: collect
+	 * it now, if it is one already, rather than at the next spawn. */
+	if (!c->reaped)
+		c->reaped = reap(c->pid, false);
 	if (ret_latency_us != NULL)
 		*ret_latency_us = now_us > c->spawned_us ?
 		    now_us - c->spawned_us : 0;
