@@ -236,12 +236,48 @@ control_free(struct control_item *it)
 	free(it->new_file);
 }
 
-/* Save the state: accepted up to (pos_id, pos_offset) with seq. */
+/* The sink lost what it was given since the last commit (a failed sync):
+ * read it again from there, with the same seqs. */
+static int
+rewind_to_commit(struct forwarder *f)
+{
+	size_t kept = 0;
+
+	f->n_batch = 0;
+	f->seq = f->st.seq - (f->st.pending_control ? 1 : 0);
+	f->pos_id = f->st.file;
+	f->pos_offset = f->st.offset;
+	f->since_commit = 0;
+	f->dirty = false;
+	/* Events found in the data come again as it is read again. */
+	for (size_t i = 0; i < f->n_ctl; i++) {
+		if (!f->ctl[i].reserved && f->ctl[i].c.kind == FMT_CORRUPT_DATA) {
+			control_free(&f->ctl[i]);
+			continue;
+		}
+		f->ctl[i].sent = false;
+		f->ctl[kept++] = f->ctl[i];
+	}
+	f->n_ctl = kept;
+	if (f->cur.offset == f->st.offset)
+		return 0;
+	f->cur.offset = f->st.offset;
+	return source_reopen(&f->cur, f->cur.final);
+}
+
+/* Save the state: accepted up to (pos_id, pos_offset) with seq, once the
+ * sink has made it durable. */
 static int
 commit(struct forwarder *f, uint64_t now_us, bool clean, bool pending)
 {
 	struct state s = f->st;
 	int rc;
+
+	if (f->sink != NULL && (rc = sink_sync(f->sink)) < 0) {
+		f->failing = "sink";
+		rewind_to_commit(f);
+		return rc;
+	}
 
 	s.seq = f->seq + (pending ? 1 : 0);
 	s.file = f->pos_id;

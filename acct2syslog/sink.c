@@ -80,6 +80,7 @@ struct sink {
 	dev_t		dev;
 	ino_t		ino;
 	off_t		batch_start;	/* file size after the last flush */
+	off_t		synced_size;	/* file size at the last sink_sync() */
 
 	/* syslog */
 	pid_t		pid;
@@ -215,7 +216,7 @@ file_open(struct sink *s)
 		return (int)size;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
-	s->batch_start = size;
+	s->batch_start = s->synced_size = size;
 	s->has_identity = true;
 	return 0;
 }
@@ -687,22 +688,43 @@ sink_flush(struct sink *sink)
 			return r;
 		if (sink->kind == SINK_STDOUT || !sink->regular)
 			return 0;
-		/* fdatasync covers the new size of an appended file. */
-		if (sink->fsync == SINK_FSYNC_BATCH &&
-		    fdatasync(sink->fd) < 0) {
-			r = -errno;
-			file_rollback(sink);
-			return sink_fail(sink, r);
-		}
 		if (fstat(sink->fd, &st) < 0) {
 			r = -errno;
 			file_rollback(sink);
 			return sink_fail(sink, r);
 		}
+		/* Start the disk on it now; sink_sync() waits for it. */
+		if (sink->fsync == SINK_FSYNC_BATCH)
+			(void)sync_file_range(sink->fd, sink->batch_start,
+			    st.st_size - sink->batch_start,
+			    SYNC_FILE_RANGE_WRITE);
 		sink->batch_start = st.st_size;
 		return 0;
 	}
 	return -EINVAL;
+}
+
+int
+sink_sync(struct sink *sink)
+{
+	int r;
+
+	if (sink->error < 0)
+		return sink->error;
+	if (sink->kind != SINK_FILE || !sink->regular ||
+	    sink->fsync != SINK_FSYNC_BATCH)
+		return 0;
+	/* fdatasync covers the new size of an appended file. */
+	if (fdatasync(sink->fd) < 0) {
+		/* What was written since the last sync may be lost: cut it
+		 * off, and the caller sends it all again. */
+		r = -errno;
+		sink->batch_start = sink->synced_size;
+		file_rollback(sink);
+		return sink_fail(sink, r);
+	}
+	sink->synced_size = sink->batch_start;
+	return 0;
 }
 
 int

@@ -70,10 +70,16 @@ int	sink_record(struct sink *sink, const struct acct_event *ev,
 int	sink_control(struct sink *sink, const struct fmt_control *c,
 	    const struct fmt_context *ctx);
 
-/* Write out what is buffered, make it as durable as the sink can (file:
- * fsync per policy; journal: journald is still there) and forget it.
- * 0: everything given since the last flush was accepted. */
+/* Write out what is buffered (journal: check journald is still there)
+ * and forget it.  0: everything given since the last flush was accepted;
+ * on an error, what was given since the last flush is not in the sink. */
 int	sink_flush(struct sink *sink);
+
+/* Make everything flushed since the last sync durable, as the sink can
+ * (file: fdatasync, per policy), before the caller commits its position.
+ * On an error, everything since the last sync may be lost (the file is
+ * cut back to its size then): the caller sends it all again. */
+int	sink_sync(struct sink *sink);
 
 /* After an error: drop anything buffered, reconnect or reopen. */
 int	sink_reopen(struct sink *sink);

@@ -235,10 +235,15 @@ out_text(struct out *o, enum field f, const char *s)
 static void
 out_time(struct out *o, enum field f, uint64_t us)
 {
-	char t[TIMEFMT_RFC3339_LEN];
-
-	timefmt_rfc3339(t, us);
-	out_bytes(o, f, t, sizeof(t));
+	/* Digits and punctuation only: nothing to escape. */
+	if (!field_begin(o, f, TIMEFMT_RFC3339_LEN + 2))
+		return;
+	if (!o->journal)
+		*o->p++ = '"';
+	o->p += timefmt_rfc3339(o->p, us);
+	if (!o->journal)
+		*o->p++ = '"';
+	field_end(o);
 }
 
 /* "stream:seq" into dst (room for 32 + 1 + 20 + 1); returns its length. */
@@ -339,6 +344,17 @@ fmt_journal(struct fmt_journal *j, const struct acct_event *ev,
 		    strlen(fixed[i]) };
 }
 
+/* JSON: a time as a quoted string (nothing in it needs escaping). */
+static char *
+json_time(char *d, const char t[TIMEFMT_RFC3339_LEN])
+{
+	*d++ = '"';
+	memcpy(d, t, TIMEFMT_RFC3339_LEN);
+	d += TIMEFMT_RFC3339_LEN;
+	*d++ = '"';
+	return d;
+}
+
 /* JSON: a quoted, escaped string value. */
 static char *
 json_str(char *d, const void *s, size_t len)
@@ -392,7 +408,7 @@ fmt_json(char *dst, size_t size, const struct acct_event *ev,
 	timefmt_rfc3339(t_end, start + elapsed);
 
 	d = LIT(d, "{\"@timestamp\":");
-	d = json_str(d, t_end, sizeof(t_end));
+	d = json_time(d, t_end);
 	d = LIT(d, ",\"event\":{\"kind\":\"event\",\"category\":[\"process\"],"
 	    "\"type\":[\"end\"],\"action\":\"process_end\"");
 	if (ctx->stream) {
@@ -400,9 +416,9 @@ fmt_json(char *dst, size_t size, const struct acct_event *ev,
 		d = json_str(d, id, event_id(id, ctx));
 	}
 	d = LIT(d, ",\"start\":");
-	d = json_str(d, t_start, sizeof(t_start));
+	d = json_time(d, t_start);
 	d = LIT(d, ",\"end\":");
-	d = json_str(d, t_end, sizeof(t_end));
+	d = json_time(d, t_end);
 	d = LIT(d, ",\"duration\":");
 	d = put_u64(d, elapsed * 1000);
 	d = LIT(d, "},\"process\":{\"name\":");
@@ -657,7 +673,7 @@ fmt_control_json(char *dst, size_t size, const struct fmt_control *c,
 	}
 	timefmt_rfc3339(t, c->time_us);
 	d = LIT(d, "{\"@timestamp\":");
-	d = json_str(d, t, sizeof(t));
+	d = json_time(d, t);
 	d = LIT(d, ",\"event\":{\"kind\":\"event\",\"category\":[\"process\"],"
 	    "\"type\":[\"info\"],\"action\":");
 	d = json_str(d, name ? name : "unknown", strlen(name ? name :
