@@ -246,6 +246,30 @@ out_time(struct out *o, enum field f, uint64_t us)
 	field_end(o);
 }
 
+const char *
+fmt_user(const struct fmt_context *ctx, uint32_t uid)
+{
+	if (ctx->names_given)
+		return ctx->user;
+	return ctx->names ? names_user(ctx->names, uid) : NULL;
+}
+
+const char *
+fmt_group(const struct fmt_context *ctx, uint32_t gid)
+{
+	if (ctx->names_given)
+		return ctx->group;
+	return ctx->names ? names_group(ctx->names, gid) : NULL;
+}
+
+const char *
+fmt_tty(const struct fmt_context *ctx, uint32_t tty)
+{
+	if (ctx->names_given)
+		return ctx->tty;
+	return ctx->names ? names_tty(ctx->names, tty) : NULL;
+}
+
 /* "stream:seq" into dst (room for 32 + 1 + 20 + 1); returns its length. */
 static size_t
 event_id(char *dst, const struct fmt_context *ctx)
@@ -273,13 +297,13 @@ emit_fields(struct out *o, const struct acct_event *ev,
 		out_u64(o, F_PROCESS_ID, ev->pid);
 		out_u64(o, F_PARENT_PROCESS_ID, ev->ppid);
 	}
-	if (ctx->names && (name = names_user(ctx->names, ev->uid)) != NULL)
+	if ((name = fmt_user(ctx, ev->uid)) != NULL)
 		out_text(o, F_USER, name);
 	out_u64(o, F_USER_ID, ev->uid);
-	if (ctx->names && (name = names_group(ctx->names, ev->gid)) != NULL)
+	if ((name = fmt_group(ctx, ev->gid)) != NULL)
 		out_text(o, F_GROUP, name);
 	out_u64(o, F_GROUP_ID, ev->gid);
-	if (ctx->names && (name = names_tty(ctx->names, ev->tty)) != NULL)
+	if ((name = fmt_tty(ctx, ev->tty)) != NULL)
 		out_text(o, F_TTY, name);
 	out_u64(o, F_EXIT_CODE, ev->exit_code);
 	out_u64(o, F_SIGNAL, ev->signal);
@@ -399,11 +423,9 @@ fmt_json(char *dst, size_t size, const struct acct_event *ev,
 			*dst = '\0';
 		return 0;
 	}
-	if (ctx->names) {
-		user = names_user(ctx->names, ev->uid);
-		group = names_group(ctx->names, ev->gid);
-		tty = names_tty(ctx->names, ev->tty);
-	}
+	user = fmt_user(ctx, ev->uid);
+	group = fmt_group(ctx, ev->gid);
+	tty = fmt_tty(ctx, ev->tty);
 	timefmt_rfc3339(t_start, start);
 	timefmt_rfc3339(t_end, start + elapsed);
 

@@ -13,6 +13,7 @@
 #ifndef ACCT_FORMAT_H
 #define ACCT_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
@@ -32,7 +33,17 @@ struct fmt_context {
 	const char	*host;		/* source host name, <= 64 bytes used */
 	const char	*stream;	/* 32 hex digits (<= 64 used); with seq */
 	uint64_t	seq;		/* 1, 2, ... within the stream */
+	/* The names a record arrived with (from a forwarded archive): used
+	 * instead of the names cache; a NULL one is left out. */
+	bool		names_given;
+	const char	*user, *group, *tty;
 };
+
+/* The user, group and terminal name of a record in ctx: the given ones,
+ * or the names cache's; NULL when there is none. */
+const char *fmt_user(const struct fmt_context *ctx, uint32_t uid);
+const char *fmt_group(const struct fmt_context *ctx, uint32_t gid);
+const char *fmt_tty(const struct fmt_context *ctx, uint32_t tty);
 
 /* Write the kv line of ev into dst (size >= FMT_LINE_MAX), NUL-terminated,
  * without a newline; returns its length. */

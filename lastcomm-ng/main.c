@@ -381,8 +381,7 @@ drain(struct pacct_reader *r, const char *path, struct options *opt)
 	while ((rc = pacct_next(r, &ev, &region)) > 0) {
 		switch (rc) {
 		case PACCT_RECORD:
-			if (!query_match(&opt->query, &ev,
-			    opt->printer.ctx.names))
+			if (!query_match(&opt->query, &ev, &opt->printer.ctx))
 				break;
 			if (opt->summary == NULL)
 				printer_record(&opt->printer, &ev);

@@ -145,9 +145,9 @@ line_lastcomm(struct printer *p, const struct acct_event *ev, char *line)
 		d = put_uint(d, ev->swaps, 4);
 		d = put_bytes(d, "swp ", 4);
 	} else {
-		d = put_padded(d, query_user_text(p->ctx.names, ev->uid, buf), 8);
+		d = put_padded(d, query_user_text(&p->ctx, ev->uid, buf), 8);
 		*d++ = ' ';
-		d = put_padded(d, query_tty_text(ev->tty), 8);
+		d = put_padded(d, query_tty_text(&p->ctx, ev->tty), 8);
 		*d++ = ' ';
 	}
 	d = put_seconds_2(d, ev->user_ticks + ev->sys_ticks, ev->ahz);
@@ -185,8 +185,8 @@ line_long(struct printer *p, const struct acct_event *ev, char *line)
 	n = esc_escape(name, ev->comm, ev->comm_len, 0);
 	name[n] = '\0';
 	d += sprintf(d, "%-16s %-8s %-8s %9.3fs cpu %6.2fs ", name,
-	    query_user_text(p->ctx.names, ev->uid, buf),
-	    query_tty_text(ev->tty), (double)elapsed / 1e6,
+	    query_user_text(&p->ctx, ev->uid, buf),
+	    query_tty_text(&p->ctx, ev->tty), (double)elapsed / 1e6,
 	    (double)acct_ticks_to_us(ev, ev->user_ticks + ev->sys_ticks) / 1e6);
 	if (ev->signal != 0)
 		snprintf(status, sizeof(status), "signal %u%s", ev->signal,
@@ -231,9 +231,9 @@ static size_t
 line_csv(struct printer *p, const struct acct_event *ev, char *line)
 {
 	char *d = line, name[ESC_MAX(NAMES_MAX) + 1], flags[32];
-	const char *user = names_user(p->ctx.names, ev->uid);
-	const char *group = names_group(p->ctx.names, ev->gid);
-	const char *tty = names_tty(p->ctx.names, ev->tty);
+	const char *user = fmt_user(&p->ctx, ev->uid);
+	const char *group = fmt_group(&p->ctx, ev->gid);
+	const char *tty = fmt_tty(&p->ctx, ev->tty);
 	uint64_t start = (uint64_t)ev->start_time * 1000000;
 	size_t n;
 

@@ -107,9 +107,9 @@ id_listed(const struct id_list *list, uint32_t id)
 }
 
 const char *
-query_user_text(struct names *names, uint32_t uid, char buf[12])
+query_user_text(const struct fmt_context *ctx, uint32_t uid, char buf[12])
 {
-	const char *name = names_user(names, uid);
+	const char *name = fmt_user(ctx, uid);
 
 	if (name != NULL)
 		return name;
@@ -157,11 +157,13 @@ free_devices(void)
 }
 
 const char *
-query_tty_text(uint32_t tty)
+query_tty_text(const struct fmt_context *ctx, uint32_t tty)
 {
 	static char buf[32];
 	unsigned major = (tty >> 8) & 0xff, minor = tty & 0xff;
 
+	if (ctx->names_given)
+		return ctx->tty ? ctx->tty : "__";
 	if (tty == 0)
 		return "__";
 	if (dev_names == NULL) {
@@ -184,7 +186,7 @@ query_tty_text(uint32_t tty)
 /* GNU lastcomm's rules for the command, user and terminal names. */
 static bool
 names_match(const struct query *q, const struct acct_event *ev,
-    struct names *names)
+    const struct fmt_context *ctx)
 {
 	const char *user, *tty;
 	char buf[12];
@@ -193,8 +195,8 @@ names_match(const struct query *q, const struct acct_event *ev,
 
 	if (!any_given && !field_given)
 		return true;
-	user = query_user_text(names, ev->uid, buf);
-	tty = query_tty_text(ev->tty);
+	user = query_user_text(ctx, ev->uid, buf);
+	tty = query_tty_text(ctx, ev->tty);
 	if (q->strict) {
 		/* Every list given must match its own field. */
 		if (q->commands.count && !list_matches(q, &q->commands, ev->comm))
@@ -221,7 +223,7 @@ names_match(const struct query *q, const struct acct_event *ev,
 
 bool
 query_match(const struct query *q, const struct acct_event *ev,
-    struct names *names)
+    const struct fmt_context *ctx)
 {
 	if (q->has_since && (int64_t)ev->start_time < q->since)
 		return false;
@@ -240,7 +242,7 @@ query_match(const struct query *q, const struct acct_event *ev,
 		return false;
 	if (q->failed && ev->exit_code == 0 && ev->signal == 0)
 		return false;
-	return names_match(q, ev, names);
+	return names_match(q, ev, ctx);
 }
 
 #define VERDICTS	1024	/* a power of two */
@@ -277,6 +279,7 @@ query_prefilter(const void *record, void *arg)
 	const struct query *q = pf->q;
 	uint32_t uid = acct_peek_uid(record);
 	size_t i = (uid * 2654435761u) & (VERDICTS - 1);
+	struct fmt_context ctx = { .names = pf->names };
 	char buf[12];
 	bool pass;
 
@@ -285,7 +288,7 @@ query_prefilter(const void *record, void *arg)
 			return pf->verdicts[i].state == 1;
 	pass = (q->uids.count == 0 || id_listed(&q->uids, uid)) &&
 	    (q->users.count == 0 || list_matches(q, &q->users,
-	    query_user_text(pf->names, uid, buf)));
+	    query_user_text(&ctx, uid, buf)));
 	if (pf->count >= VERDICTS * 3 / 4) {
 		/* Bounded memory: forget and start over. */
 		memset(pf->verdicts, 0, sizeof(pf->verdicts));

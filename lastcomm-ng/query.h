@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "format.h"
 #include "names.h"
 #include "record.h"
 
@@ -60,9 +61,10 @@ int	query_compile(struct query *q, const char **ret_bad);
 
 int	query_add_id(struct id_list *list, uint32_t id);
 
-/* Does ev pass?  names resolves its user and terminal. */
+/* Does ev pass?  ctx gives its user and terminal names (given with the
+ * record, or from the names cache). */
 bool	query_match(const struct query *q, const struct acct_event *ev,
-	    struct names *names);
+	    const struct fmt_context *ctx);
 
 /*
  * An early filter for the reader (pacct_options.prefilter): it looks at a
@@ -81,11 +83,13 @@ void	query_prefilter_free(struct query_prefilter *pf);
 void	query_free(struct query *q);
 
 /* The user as lastcomm shows it: the name, or the uid in decimal. */
-const char *query_user_text(struct names *names, uint32_t uid, char buf[12]);
+const char *query_user_text(const struct fmt_context *ctx, uint32_t uid,
+	    char buf[12]);
 
-/* The terminal as GNU lastcomm shows it: "__" for none, the name of the
+/* The terminal as GNU lastcomm shows it (or as given with the record):
+ * "__" for none, the name of the
  * character device of that number in /dev (the last found), "pts/N", or
  * "[major,minor]".  The text lives until the next call. */
-const char *query_tty_text(uint32_t tty);
+const char *query_tty_text(const struct fmt_context *ctx, uint32_t tty);
 
 #endif

@@ -138,6 +138,7 @@ print_table(const struct table *t, bool by_user, struct names *names,
 {
 	struct total *rows = malloc((t->used + 1) * sizeof(*rows));
 	char name[ESC_MAX(ACCT_COMM_MAX) + 1], buf[12];
+	struct fmt_context ctx = { .names = names };
 	size_t n = 0;
 
 	if (rows == NULL)
@@ -152,7 +153,7 @@ print_table(const struct table *t, bool by_user, struct names *names,
 		const char *label = name;
 
 		if (by_user)
-			label = query_user_text(names, rows[i].uid, buf);
+			label = query_user_text(&ctx, rows[i].uid, buf);
 		else
 			name[esc_escape(name, rows[i].comm, rows[i].comm_len,
 			    0)] = '\0';
