@@ -7,9 +7,14 @@
  * off the file again, so a retried batch never follows a torn line.
  *
  * syslog sends one datagram per message at once on its own connected
- * socket (never syslog(3), which cannot report failure).  journal uses
- * sd_journal_sendv() and checks around it that journald is listening,
- * since sd_journal_sendv() says nothing when it is not.
+ * socket (never syslog(3), which cannot report failure).  journal speaks
+ * journald's native protocol ("FIELD=value" lines in one datagram) on a
+ * socket of its own rather than through sd_journal_sendv(), which says
+ * nothing when journald is not there and cannot tell whether journald
+ * has read a message: with our own socket, a send to a journald that went
+ * away fails, and before a commit sink_sync() waits until journald has
+ * read everything sent (SIOCOUTQ falls to 0) and checks it is the same
+ * journald (the same socket) that it was sent to.
  *
  * The first error of a batch sticks until sink_reopen(): later messages of
  * the batch are refused with it and sink_flush() reports it, so a batch
@@ -23,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -89,6 +96,7 @@ struct sink {
 
 	/* journal */
 	bool		journal_checked; /* journald seen since a flush */
+	ino_t		journal_ino;	/* of the socket we are connected to */
 };
 
 /* Keep the first error of a batch; returns r. */
@@ -265,10 +273,25 @@ sink_connect(struct sink *s)
 	int r = 0;
 
 	switch (s->kind) {
-	case SINK_JOURNAL:
-		r = journal_check();
+	case SINK_JOURNAL: {
+		struct stat st;
+
+		if (s->fd >= 0) {
+			close(s->fd);
+			s->fd = -1;
+		}
+		if (stat(JOURNAL_SOCKET, &st) < 0) {
+			r = -errno;
+			break;
+		}
+		if ((r = unix_connect(JOURNAL_SOCKET, true)) >= 0) {
+			s->fd = r;
+			s->journal_ino = st.st_ino;
+			r = 0;
+		}
 		s->journal_checked = r == 0;
 		break;
+	}
 	case SINK_SYSLOG:
 		if (s->fd >= 0) {
 			close(s->fd);
@@ -577,14 +600,52 @@ journal_send(struct sink *s, const struct fmt_journal *j)
 {
 	int r;
 
-	if (!s->journal_checked) {
-		if ((r = journal_check()) < 0)
-			return sink_fail(s, r);
-		s->journal_checked = true;
+	struct iovec iov[2 * FMT_JOURNAL_FIELDS];
+	struct msghdr mh = { .msg_iov = iov };
+	size_t n = 0;
+	ssize_t sent;
+
+	(void)r;
+	if (s->fd < 0)
+		return sink_fail(s, -ENOTCONN);
+	/* Each field a line; no value holds a newline (all are escaped). */
+	for (size_t i = 0; i < j->count && n + 2 <= ELEMENTSOF(iov); i++) {
+		iov[n++] = j->iov[i];
+		iov[n++] = (struct iovec){ (char *)"\n", 1 };
 	}
-	if ((r = sd_journal_sendv(j->iov, (int)j->count)) < 0)
-		return sink_fail(s, r);
+	mh.msg_iovlen = n;
+	do
+		sent = sendmsg(s->fd, &mh, MSG_NOSIGNAL);
+	while (sent < 0 && errno == EINTR);
+	if (sent < 0)
+		return sink_fail(s, -errno);
 	return 0;
+}
+
+/* Wait until journald has read everything we sent it, and make sure it
+ * is still the journald we sent it to. */
+static int
+journal_sync(struct sink *s)
+{
+	struct stat st;
+	int outq = 0;
+
+	for (int waited_ms = 0; ; waited_ms++) {
+		if (ioctl(s->fd, SIOCOUTQ, &outq) < 0)
+			return -errno;
+		if (outq == 0)
+			break;
+		if (waited_ms >= SINK_SEND_TIMEOUT_S * 1000)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	/* Read, or dropped by a journald that went away: a new socket (or
+	 * none) says which. */
+	if (stat(JOURNAL_SOCKET, &st) < 0)
+		return -errno;
+	if (st.st_ino != s->journal_ino)
+		return -ECONNRESET;
+	return journal_check();
 }
 #endif
 
@@ -711,6 +772,10 @@ sink_sync(struct sink *sink)
 
 	if (sink->error < 0)
 		return sink->error;
+#ifdef HAVE_SYSTEMD
+	if (sink->kind == SINK_JOURNAL && (r = journal_sync(sink)) < 0)
+		return sink_fail(sink, r);
+#endif
 	if (sink->kind != SINK_FILE || !sink->regular ||
 	    sink->fsync != SINK_FSYNC_BATCH)
 		return 0;

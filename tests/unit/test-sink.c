@@ -1087,15 +1087,31 @@ test_journal(const char *no_ns)
 	unlink(JOURNAL_SOCKET);
 	is_int(sink_reopen(s), -ENOENT, "journal: reopen with no socket fails");
 
-	/* After a flush, the first send looks first: with no socket at all
-	 * sd_journal_sendv() itself reports success. */
+	/* The sink has a socket of its own: a send to a journald that went
+	 * away fails (sd_journal_sendv() reports success then). */
 	jfd = receiver(JOURNAL_SOCKET);
 	is_int(sink_reopen(s), 0, "journal: back: reopen");
 	is_int(sink_flush(s), 0, "journal: flush");
 	close(jfd);
 	unlink(JOURNAL_SOCKET);
-	is_int(sink_record(s, &ev, &ctx), -ENOENT,
-	    "journal: first send after a flush checks journald is there");
+	is_int(sink_record(s, &ev, &ctx), -ECONNREFUSED,
+	    "journal: a send to a journald that went away fails");
+
+	/* sink_sync(): everything read by the journald it was sent to. */
+	jfd = receiver(JOURNAL_SOCKET);
+	is_int(sink_reopen(s), 0, "journal: reopen for sync");
+	is_int(sink_record(s, &ev, &ctx), 0, "journal: sent before sync");
+	ok(receive(jfd, got, sizeof(got)) > 0, "journal: read by journald");
+	is_int(sink_sync(s), 0, "journal: sync once journald read it all");
+	is_int(sink_record(s, &ev, &ctx), 0, "journal: sent, then journald "
+	    "is replaced by another before reading it");
+	close(jfd);
+	unlink(JOURNAL_SOCKET);
+	jfd = receiver(JOURNAL_SOCKET);
+	is_int(sink_sync(s), -ECONNRESET,
+	    "journal: sync fails: the journald it was sent to went away");
+	close(jfd);
+	unlink(JOURNAL_SOCKET);
 	is_int(sd_journal_sendv(j.iov, (int)j.count), 0,
 	    "(sd_journal_sendv alone reports success with no journald)");
 	sink_close(s);
