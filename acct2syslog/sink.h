@@ -7,8 +7,8 @@
  * last flush was accepted.  On any error the caller sends the whole batch
  * again after sink_reopen() (a batch may then arrive twice, with identical
  * event ids; never half a message).  The journal sink treats a journald that
- * is not there as an outage, although sd_journal_sendv() reports success
- * then.  A syslog send that cannot go within a few seconds (a receiver
+ * is not there as an outage, and sink_sync() says everything sent was read
+ * by the journald it was sent to (see sink.c).  A syslog send that cannot go within a few seconds (a receiver
  * that does not read) fails with -EAGAIN.  The stdout sink reports a
  * closed pipe as -EPIPE only when the caller ignores SIGPIPE.  Functions
  * return 0 or -errno; a sink is used by one thread.
