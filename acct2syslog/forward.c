@@ -102,6 +102,7 @@ struct forwarder {
 	bool		start_seq_doubt;
 	uint64_t	start_doubt_seq;
 	bool		once_done;
+	bool		stopping;
 
 	const char	*failing;
 	bool		path_gone_warned;
@@ -770,7 +771,7 @@ forwarder_pump(struct forwarder *f, uint64_t now_us, unsigned *ret_wait_ms)
 			continue;
 		if (f->replaying)
 			queue_start(f, now_us);
-		else if (!f->o.once)
+		else if (!f->o.once && !f->stopping)
 			check_accounting(f, now_us);
 		if (f->n_ctl == 0)
 			break;
@@ -968,6 +969,12 @@ forwarder_set_options(struct forwarder *f, const struct forward_options *o)
 	f->o.heartbeat_timeout_s = o->heartbeat_timeout_s;
 	f->o.host = o->host;
 	/* batch_records sizes the batch array: kept until a restart. */
+}
+
+void
+forwarder_stopping(struct forwarder *f)
+{
+	f->stopping = true;
 }
 
 int

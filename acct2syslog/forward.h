@@ -58,6 +58,10 @@ void	forwarder_set_options(struct forwarder *f,
 int	forwarder_pump(struct forwarder *f, uint64_t now_us,
 	    unsigned *ret_wait_ms);
 
+/* From now on no heartbeat child is started (the daemon is stopping: its
+ * record would come after the last commit). */
+void	forwarder_stopping(struct forwarder *f);
+
 /* A clean stop: commit, send forwarder_stop, commit with clean=1.
  * -errno when the sink or the state directory failed. */
 int	forwarder_stop(struct forwarder *f, uint64_t now_us, const char *why);

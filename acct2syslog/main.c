@@ -591,6 +591,7 @@ main(int argc, char **argv)
 	if (status == 0 && !cli.once) {
 		/* What the kernel wrote up to now goes out too (one bounded
 		 * pump), unless the sink is failing. */
+		forwarder_stopping(fw);
 		if (failing_since == 0)
 			forwarder_pump(fw, now_realtime_us(), &wait_ms);
 		rc = forwarder_stop(fw, now_realtime_us(), "stopped by a signal");

@@ -26,11 +26,16 @@
 #include "pacct.h"
 #include "print.h"
 #include "query.h"
+#include "source.h"
 #include "summary.h"
+#include "verify.h"
 #include "when.h"
 
 #define DEFAULT_FILE	"/var/log/account/pacct"
 #define FOLLOW_POLL_US	250000	/* how often --follow looks for more */
+#ifndef RULEBASE_DIR
+#define RULEBASE_DIR	"/usr/share/acct2syslog"
+#endif
 
 struct options {
 	struct pacct_options pacct;
@@ -44,6 +49,13 @@ struct options {
 	size_t		n_files, files_cap;
 	char		**owned;	/* paths found by --all */
 	size_t		n_owned;
+	/* Forwarded archives and the journal. */
+	const char	**archives;
+	size_t		n_archives;
+	bool		journal;
+	const char	*journal_dir, *journal_file;
+	const char	*rulebase_dir;
+	struct verify	*verify;	/* --verify: check, do not list */
 };
 
 enum {
@@ -51,7 +63,8 @@ enum {
 	OPT_CONTROLS, OPT_PID, OPT_AHZ, OPT_DEBUG, OPT_FORMAT, OPT_UTC,
 	OPT_SINCE, OPT_UNTIL, OPT_PROCESS_ID, OPT_PPID, OPT_UID,
 	OPT_EXIT_CODE, OPT_SIGNALED, OPT_FAILED, OPT_GLOB, OPT_REGEX, OPT_ALL,
-	OPT_SUMMARY, OPT_FOLLOW,
+	OPT_SUMMARY, OPT_FOLLOW, OPT_ARCHIVE, OPT_JOURNAL, OPT_JOURNAL_DIR,
+	OPT_JOURNAL_FILE, OPT_HOST, OPT_VERIFY, OPT_RULEBASE,
 };
 
 static void __attribute__((noreturn))
@@ -64,7 +77,9 @@ usage(int status)
 "                   [--process-id pid] [--ppid pid] [--uid uid]\n"
 "                   [--exit-code n] [--signaled] [--failed]\n"
 "                   [--format lastcomm|long|kv|json|csv] [--utc] [--summary]\n"
-"                   [--follow]\n"
+"                   [--follow] [--archive file] [--journal]\n"
+"                   [--journal-dir dir] [--journal-file file] [--host name]\n"
+"                   [--verify] [--rulebase dir]\n"
 "                   [--pid] [--show-paging] [--print-controls] [--ahz hz]\n"
 "                   [--debug] [command ...] [user ...] [terminal ...]\n"
 "\n"
@@ -209,6 +224,13 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "archive", required_argument, NULL, OPT_ARCHIVE },
+		{ "journal", no_argument, NULL, OPT_JOURNAL },
+		{ "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
+		{ "journal-file", required_argument, NULL, OPT_JOURNAL_FILE },
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "rulebase", required_argument, NULL, OPT_RULEBASE },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct query *q = &opt->query;
@@ -310,6 +332,31 @@ parse_options(int argc, char *argv[], struct options *opt)
 		case OPT_FOLLOW:
 			opt->follow = true;
 			break;
+		case OPT_ARCHIVE:
+			opt->archives[opt->n_archives++] = optarg;
+			break;
+		case OPT_JOURNAL:
+			opt->journal = true;
+			break;
+		case OPT_JOURNAL_DIR:
+			opt->journal = true;
+			opt->journal_dir = optarg;
+			break;
+		case OPT_JOURNAL_FILE:
+			opt->journal = true;
+			opt->journal_file = optarg;
+			break;
+		case OPT_HOST:
+			rc = query_add_name(&q->hosts, optarg);
+			break;
+		case OPT_VERIFY:
+			if (opt->verify == NULL &&
+			    (opt->verify = verify_new()) == NULL)
+				errx(1, "out of memory");
+			break;
+		case OPT_RULEBASE:
+			opt->rulebase_dir = optarg;
+			break;
 		case OPT_SUMMARY:
 			if (opt->summary == NULL &&
 			    (opt->summary = summary_new()) == NULL)
@@ -333,7 +380,12 @@ parse_options(int argc, char *argv[], struct options *opt)
 	    &q->since);
 	q->has_until = parse_when("--until", until, now, opt->printer.utc,
 	    &q->until);
-	if (opt->n_files == 0)
+	if (opt->journal_dir != NULL && opt->journal_file != NULL)
+		errx(1, "--journal-dir and --journal-file do not go together");
+	if ((opt->n_archives > 0 || opt->journal) && (opt->follow || opt->all))
+		errx(1, "--follow and --all are for pacct files (-f), not "
+		    "--archive or the journal");
+	if (opt->n_files == 0 && opt->n_archives == 0 && !opt->journal)
 		opt->files[opt->n_files++] = DEFAULT_FILE;
 	if (opt->follow) {
 		if (opt->summary != NULL)
@@ -411,6 +463,122 @@ drain(struct pacct_reader *r, const char *path, struct options *opt)
 		clean = false;
 	}
 	return clean;
+}
+
+/* One message of an archive or the journal: checked (--verify), or
+ * filtered and printed with the names and host it came with. */
+static void
+take_entry(const struct entry *e, struct options *opt)
+{
+	struct fmt_context saved = opt->printer.ctx, ctx = e->ctx;
+
+	if (opt->verify != NULL) {
+		if (verify_add(opt->verify, e) < 0)
+			errx(1, "out of memory");
+		return;
+	}
+	if (!e->is_record)
+		return;
+	ctx.names = saved.names;
+	if (!ctx.names_given)		/* a pacct archive: names from here */
+		ctx.host = saved.host;
+	if (!query_match(&opt->query, &e->ev, &ctx))
+		return;
+	if (opt->summary != NULL) {
+		if (summary_add(opt->summary, &e->ev) < 0)
+			errx(1, "out of memory");
+		return;
+	}
+	opt->printer.ctx = ctx;
+	printer_record(&opt->printer, &e->ev);
+	opt->printer.ctx = saved;
+}
+
+/* Every message of a source; false if anything was wrong with it. */
+static bool
+list_source(struct source *src, struct options *opt)
+{
+	struct entry e;
+	bool clean = true;
+	int rc;
+
+	while ((rc = source_next(src, &e)) != 0) {
+		if (rc == -EBADMSG) {
+			warnx("%s:%" PRIu64 ": a damaged acct2syslog message; "
+			    "skipped", source_name(src), source_line(src));
+			clean = false;
+			continue;
+		}
+		if (rc < 0) {
+			warnx("%s: %s", source_name(src), rc == -EBADMSG ?
+			    "corrupt or truncated gzip data" : strerror(-rc));
+			clean = false;
+			break;
+		}
+		take_entry(&e, opt);
+	}
+	return clean;
+}
+
+/* The matches a journal can apply itself: a single exact --user, --uid
+ * or --host, and records only when not verifying. */
+static void
+journal_matches(const struct options *opt, struct source_matches *m)
+{
+	const struct query *q = &opt->query;
+
+	memset(m, 0, sizeof(*m));
+	m->records_only = opt->verify == NULL;
+	if (q->mode != MATCH_EXACT || q->any.count > 0)
+		return;
+	if (q->users.count == 1)
+		m->user = q->users.names[0];
+	if (q->uids.count == 1) {
+		m->has_uid = true;
+		m->uid = q->uids.ids[0];
+	}
+	if (q->hosts.count == 1)
+		m->host = q->hosts.names[0];
+}
+
+/* The archives and the journal; false if anything was wrong. */
+static bool
+list_archives(struct options *opt)
+{
+	struct source *src;
+	bool ok = true;
+	int rc;
+
+	for (size_t i = 0; i < opt->n_archives; i++) {
+		const char *path = opt->archives[i];
+
+		if ((rc = source_open_archive(path, opt->rulebase_dir,
+		    &src)) < 0) {
+			warnx("%s: %s", path, rc == -EMEDIUMTYPE ? "not an "
+			    "archive lastcomm-ng reads (syslog text, JSON lines "
+			    "or pacct)" : strerror(-rc));
+			ok = false;
+			continue;
+		}
+		ok &= list_source(src, opt);
+		source_close(src);
+	}
+	if (opt->journal) {
+		struct source_matches m;
+
+		journal_matches(opt, &m);
+		if ((rc = source_open_journal(opt->journal_dir,
+		    opt->journal_file, &m, &src)) < 0) {
+			warnx("%s: %s", opt->journal_file ? opt->journal_file :
+			    opt->journal_dir ? opt->journal_dir : "the journal",
+			    rc == -EPROTONOSUPPORT ? "built without libsystemd"
+			    : strerror(-rc));
+			return false;
+		}
+		ok &= list_source(src, opt);
+		source_close(src);
+	}
+	return ok;
 }
 
 /* Print the records of one file that the query selects; false if the
@@ -497,8 +665,12 @@ main(int argc, char *argv[])
 	/* -f can come argc times; --all adds the directory's files. */
 	opt.files_cap = (size_t)argc + 4096;
 	opt.files = calloc(opt.files_cap, sizeof(*opt.files));
-	if (opt.files == NULL)
+	opt.archives = calloc((size_t)argc + 1, sizeof(*opt.archives));
+	if (opt.files == NULL || opt.archives == NULL)
 		err(1, "out of memory");
+	opt.rulebase_dir = getenv("LASTCOMM_NG_RULEBASE_DIR");
+	if (opt.rulebase_dir == NULL)
+		opt.rulebase_dir = RULEBASE_DIR;
 	opt.printer.out = stdout;
 	parse_options(argc, argv, &opt);
 	if (names_new(&opt.printer.ctx.names) < 0)
@@ -513,12 +685,23 @@ main(int argc, char *argv[])
 	    opt.printer.ctx.names);
 	if (opt.pacct.prefilter_arg != NULL)
 		opt.pacct.prefilter = query_prefilter;
-	if (opt.summary == NULL)
+	/* Several archives, or the journal, may hold many hosts. */
+	opt.printer.show_host = opt.n_archives > 1 || opt.journal;
+	if (opt.summary == NULL && opt.verify == NULL)
 		printer_begin(&opt.printer);
 	for (size_t i = 0; i < opt.n_files; i++) {
 		if (opt.follow && i + 1 == opt.n_files)
 			follow_file(opt.files[i], &opt);
 		ok &= list_file(opt.files[i], &opt);
+	}
+	ok &= list_archives(&opt);
+	if (opt.verify != NULL) {
+		int complete = verify_report(opt.verify, stdout);
+
+		if (complete < 0)
+			errx(1, "out of memory");
+		ok &= complete == 1;
+		verify_free(opt.verify);
 	}
 	if (opt.summary != NULL)
 		summary_print(opt.summary, opt.printer.ctx.names, stdout);
@@ -531,6 +714,7 @@ main(int argc, char *argv[])
 		free(opt.owned[i]);
 	free(opt.owned);
 	free(opt.files);
+	free(opt.archives);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(1, "standard output");
 	return ok ? 0 : 1;

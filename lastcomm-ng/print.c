@@ -178,6 +178,13 @@ line_long(struct printer *p, const struct acct_event *ev, char *line)
 	char *d = line, buf[12], status[32], name[ESC_MAX(ACCT_COMM_MAX) + 1];
 	size_t n;
 
+	if (p->show_host) {
+		const char *host = p->ctx.host ? p->ctx.host : "-";
+		char shown[ESC_MAX(NAMES_MAX) + 1];
+
+		n = esc_escape(shown, host, strnlen(host, NAMES_MAX), 0);
+		d += sprintf(d, "%-16.*s ", (int)n, shown);
+	}
 	d = put_datetime(p, d, (time_t)ev->start_time);
 	*d++ = ' ';
 	d = put_datetime(p, d, (time_t)((acct_end_us(ev)) / 1000000));

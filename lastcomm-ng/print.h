@@ -33,6 +33,7 @@ struct printer {
 	bool		show_pid;	/* --pid: append pid and ppid */
 	bool		show_paging;	/* -p: faults and swaps for user, tty */
 	bool		utc;		/* times in UTC, not the local zone */
+	bool		show_host;	/* long: a host column first */
 	FILE		*out;
 	struct fmt_context ctx;		/* names, host */
 

@@ -67,7 +67,8 @@ query_compile(struct query *q, const char **ret_bad)
 	if ((rc = compile_list(&q->any, ret_bad)) < 0 ||
 	    (rc = compile_list(&q->commands, ret_bad)) < 0 ||
 	    (rc = compile_list(&q->users, ret_bad)) < 0 ||
-	    (rc = compile_list(&q->ttys, ret_bad)) < 0)
+	    (rc = compile_list(&q->ttys, ret_bad)) < 0 ||
+	    (rc = compile_list(&q->hosts, ret_bad)) < 0)
 		return rc;
 	return 0;
 }
@@ -242,6 +243,9 @@ query_match(const struct query *q, const struct acct_event *ev,
 		return false;
 	if (q->failed && ev->exit_code == 0 && ev->signal == 0)
 		return false;
+	if (q->hosts.count && !list_matches(q, &q->hosts, ctx->host ?
+	    ctx->host : ""))
+		return false;
 	return names_match(q, ev, ctx);
 }
 
@@ -324,6 +328,7 @@ query_free(struct query *q)
 	free_names(&q->commands);
 	free_names(&q->users);
 	free_names(&q->ttys);
+	free_names(&q->hosts);
 	free(q->pids.ids);
 	free(q->ppids.ids);
 	free(q->uids.ids);

@@ -44,6 +44,7 @@ struct query {
 	bool		strict;
 	struct name_list any;		/* positional arguments */
 	struct name_list commands, users, ttys;
+	struct name_list hosts;		/* --host: the record's host */
 
 	bool		has_since, has_until;
 	int64_t		since, until;	/* start time, seconds since the epoch */

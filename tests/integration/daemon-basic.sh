@@ -63,7 +63,7 @@ ok "every record of the file, in file order (names and pids as dump-acct reads t
 [ "$tap_passed" = 1 ] || diag "$(diff "$tmp/oracle.live" "$tmp/got" | head -n 10)"
 ok "after it, only the daemon's own record and accton's" \
     matches "$(cut -d' ' -f1 "$tmp/oracle.after" | tr '\n' ' ')" \
-    '(acct2syslog )+accton ' 
+    '(acct2syslog-hb |acct2syslog )+accton ' 
 ok "seq is 1, 2, 3, ... and event_id is stream:seq on every message" \
     seq_is_contiguous "$tmp/out.kv"
 is "$(events "$tmp/out.kv" | head -n 1)" forwarder_start "forwarder_start comes first"

@@ -73,10 +73,13 @@ oracle_records "$tmp/pacct" >"$tmp/oracle"
 committed=$(sed -n 's/^offset=//p' "$tmp/state/state")
 head -n "$((committed / 64))" "$tmp/oracle" | sort -u >"$tmp/want"
 # (The daemon's own record is two under LeakSanitizer: its checker is a
-# child too.)
+# child too; and a heartbeat child started just before the stop may
+# write its record after the last read.)
 ok "after the committed offset: only the daemon's own record and accton's" \
     matches "$(tail -n +$((committed / 64 + 1)) "$tmp/oracle" | cut -d' ' -f1 |
-    tr '\n' ' ')" '(acct2syslog )+accton ' 
+    tr '\n' ' ')" '(acct2syslog-hb |acct2syslog )+accton ' 
+[ "$tap_passed" = 1 ] || diag "after it: $(tail -n +$((committed / 64 + 1)) \
+    "$tmp/oracle" | tr '\n' ' ')"
 records "$tmp/out.kv" | sort -u >"$tmp/got"
 diag "$(wc -l <"$tmp/want") records in the file, $(grep -c '^event="process_end"' \
     "$tmp/out.kv") process_end messages over $ROUNDS kills"
