@@ -15,18 +15,7 @@
 #include "escape.h"
 #include "timefmt.h"
 
-enum key {
-	K_EVENT, K_PROCESS_NAME, K_PROCESS_ID, K_PARENT_PROCESS_ID, K_USER,
-	K_USER_ID, K_GROUP, K_GROUP_ID, K_TTY, K_EXIT_CODE, K_SIGNAL,
-	K_CORE_DUMPED, K_FLAGS, K_START_TIME, K_END_TIME, K_ELAPSED,
-	K_CPU_USER, K_CPU_SYS, K_MEM_KIB, K_MINFLT, K_MAJFLT, K_IO_CHARS,
-	K_IO_BLOCKS, K_SWAPS, K_ACCT_VERSION, K_HOST, K_STREAM, K_SEQ,
-	K_EVENT_ID, K_SCHEMA, K_MESSAGE, K_FILE, K_NEW_FILE, K_OFFSET,
-	K_BYTES, K_RECORDS, K_SEQ_FROM, K_SEQ_TO, K_FREE_PERCENT, K_TIME,
-	K_COUNT,
-};
-
-static const char *const key_names[K_COUNT] = {
+static const char *const key_names[ENTRY_COUNT] = {
 	"event", "process_name", "process_id", "parent_process_id", "user",
 	"user_id", "group", "group_id", "tty", "exit_code", "signal",
 	"core_dumped", "flags", "start_time", "end_time", "elapsed",
@@ -38,11 +27,6 @@ static const char *const key_names[K_COUNT] = {
 
 #define SEEN(e, k)	(((e)->seen >> (k)) & 1)
 
-/* Values kept as numbers until entry_end() puts them in place. */
-struct numbers {
-	uint64_t	v[K_COUNT];
-};
-
 void
 entry_begin(struct entry *e)
 {
@@ -53,12 +37,12 @@ entry_begin(struct entry *e)
 static int
 find_key(const char *key, size_t len)
 {
-	static uint8_t key_lengths[K_COUNT];
+	static uint8_t key_lengths[ENTRY_COUNT];
 
 	if (key_lengths[0] == 0)
-		for (int k = 0; k < K_COUNT; k++)
+		for (int k = 0; k < ENTRY_COUNT; k++)
 			key_lengths[k] = (uint8_t)strlen(key_names[k]);
-	for (int k = 0; k < K_COUNT; k++)
+	for (int k = 0; k < ENTRY_COUNT; k++)
 		if (key_lengths[k] == len && key_names[k][0] == key[0] &&
 		    memcmp(key_names[k], key, len) == 0)
 			return k;
@@ -121,7 +105,8 @@ parse_time(const char *s, size_t len, uint64_t *ret)
 	uint64_t y, mo, d, h, mi, se, us;
 	int64_t days;
 
-	if (len != TIMEFMT_RFC3339_LEN || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	if (len != TIMEFMT_RFC3339_LEN || s[4] != '-' || s[7] != '-' ||
+	    s[10] != 'T' ||
 	    s[13] != ':' || s[16] != ':' || s[19] != '.' || s[26] != 'Z' ||
 	    parse_u64(s, 4, &y) < 0 || parse_u64(s + 5, 2, &mo) < 0 ||
 	    parse_u64(s + 8, 2, &d) < 0 || parse_u64(s + 11, 2, &h) < 0 ||
@@ -191,59 +176,69 @@ entry_set(struct entry *e, const char *key, size_t key_len,
     const char *value, size_t len)
 {
 	int k = find_key(key, key_len);
+
+	if (k < 0)
+		return 0;		/* a field of a newer schema */
+	return entry_set_field(e, (enum entry_field)k, value, len);
+}
+
+int
+entry_set_field(struct entry *e, enum entry_field k, const char *value,
+    size_t len)
+{
 	uint64_t v = 0;
 	size_t n;
 	int rc = 0;
 
-	if (k < 0)
-		return 0;		/* a field of a newer schema */
+	if ((unsigned)k >= ENTRY_COUNT)
+		return -EINVAL;
 	switch (k) {
-	case K_EVENT:
+	case ENTRY_EVENT:
 		rc = set_text(e->event, sizeof(e->event), value, len, NULL);
 		break;
-	case K_PROCESS_NAME:
+	case ENTRY_PROCESS_NAME:
 		if ((rc = set_text(e->ev.comm, sizeof(e->ev.comm), value, len,
 		    &n)) == 0)
 			e->ev.comm_len = (uint8_t)n;
 		break;
-	case K_USER:
+	case ENTRY_USER:
 		rc = set_text(e->user, sizeof(e->user), value, len, NULL);
 		break;
-	case K_GROUP:
+	case ENTRY_GROUP:
 		rc = set_text(e->group, sizeof(e->group), value, len, NULL);
 		break;
-	case K_TTY:
+	case ENTRY_TTY:
 		rc = set_text(e->tty, sizeof(e->tty), value, len, NULL);
 		break;
-	case K_HOST:
+	case ENTRY_HOST:
 		rc = set_text(e->host, sizeof(e->host), value, len, NULL);
 		break;
-	case K_STREAM:
+	case ENTRY_STREAM:
 		rc = set_text(e->stream, sizeof(e->stream), value, len, NULL);
 		break;
-	case K_MESSAGE:
+	case ENTRY_MESSAGE:
 		rc = set_text(e->message, sizeof(e->message), value, len, NULL);
 		break;
-	case K_FILE:
+	case ENTRY_FILE:
 		rc = set_text(e->file, sizeof(e->file), value, len, NULL);
 		break;
-	case K_NEW_FILE:
+	case ENTRY_NEW_FILE:
 		rc = set_text(e->new_file, sizeof(e->new_file), value, len,
 		    NULL);
 		break;
-	case K_FLAGS:
+	case ENTRY_FLAGS:
 		rc = set_flags(e, value, len);
 		break;
-	case K_EVENT_ID:
+	case ENTRY_EVENT_ID:
 		break;			/* stream:seq, derived */
-	case K_START_TIME:
-	case K_END_TIME:
-	case K_TIME:
+	case ENTRY_START_TIME:
+	case ENTRY_END_TIME:
+	case ENTRY_TIME:
 		rc = parse_time(value, len, &v);
 		break;
-	case K_ELAPSED:
-	case K_CPU_USER:
-	case K_CPU_SYS:
+	case ENTRY_ELAPSED:
+	case ENTRY_CPU_USER:
+	case ENTRY_CPU_SYS:
 		rc = parse_ms(value, len, &v);
 		break;
 	default:
@@ -254,38 +249,41 @@ entry_set(struct entry *e, const char *key, size_t key_len,
 		return -EINVAL;
 	e->seen |= UINT64_C(1) << k;
 	switch (k) {
-	case K_PROCESS_ID: e->ev.pid = (uint32_t)v; rc = v > UINT32_MAX; break;
-	case K_PARENT_PROCESS_ID: e->ev.ppid = (uint32_t)v;
+	case ENTRY_PROCESS_ID: e->ev.pid = (uint32_t)v;
 		rc = v > UINT32_MAX; break;
-	case K_USER_ID: e->ev.uid = (uint32_t)v; rc = v > UINT32_MAX; break;
-	case K_GROUP_ID: e->ev.gid = (uint32_t)v; rc = v > UINT32_MAX; break;
-	case K_EXIT_CODE: e->ev.exit_code = (uint8_t)v; rc = v > 255; break;
-	case K_SIGNAL: e->ev.signal = (uint8_t)v; rc = v > 127; break;
-	case K_CORE_DUMPED: e->ev.core_dumped = v; rc = v > 1; break;
-	case K_START_TIME:
+	case ENTRY_PARENT_PROCESS_ID: e->ev.ppid = (uint32_t)v;
+		rc = v > UINT32_MAX; break;
+	case ENTRY_USER_ID: e->ev.uid = (uint32_t)v; rc = v > UINT32_MAX; break;
+	case ENTRY_GROUP_ID: e->ev.gid = (uint32_t)v;
+		rc = v > UINT32_MAX; break;
+	case ENTRY_EXIT_CODE: e->ev.exit_code = (uint8_t)v; rc = v > 255; break;
+	case ENTRY_SIGNAL: e->ev.signal = (uint8_t)v; rc = v > 127; break;
+	case ENTRY_CORE_DUMPED: e->ev.core_dumped = v; rc = v > 1; break;
+	case ENTRY_START_TIME:
 		e->ev.start_time = (uint32_t)(v / 1000000);
 		rc = v % 1000000 != 0 || v / 1000000 > UINT32_MAX;
 		break;
-	case K_END_TIME: e->time_us = v; break;
-	case K_TIME: e->c.time_us = v; e->time_us = v; break;
-	case K_ELAPSED: e->ev.elapsed_ticks = (double)v; break;
-	case K_CPU_USER: e->ev.user_ticks = v; break;
-	case K_CPU_SYS: e->ev.sys_ticks = v; break;
-	case K_MEM_KIB: e->ev.mem_kib = v; break;
-	case K_MINFLT: e->ev.minflt = v; break;
-	case K_MAJFLT: e->ev.majflt = v; break;
-	case K_IO_CHARS: e->ev.io_chars = v; break;
-	case K_IO_BLOCKS: e->ev.io_blocks = v; break;
-	case K_SWAPS: e->ev.swaps = v; break;
-	case K_ACCT_VERSION: e->ev.version = (uint8_t)v; rc = v > 3; break;
-	case K_SEQ: e->ctx.seq = v; break;
-	case K_SCHEMA: e->schema = (unsigned)v; rc = v > 0xffff; break;
-	case K_OFFSET: e->c.offset = v; e->c.has |= FMT_HAS_OFFSET; break;
-	case K_BYTES: e->c.bytes = v; e->c.has |= FMT_HAS_BYTES; break;
-	case K_RECORDS: e->c.records = v; e->c.has |= FMT_HAS_RECORDS; break;
-	case K_SEQ_FROM: e->c.seq_from = v; break;
-	case K_SEQ_TO: e->c.seq_to = v; break;
-	case K_FREE_PERCENT:
+	case ENTRY_END_TIME: e->time_us = v; break;
+	case ENTRY_TIME: e->c.time_us = v; e->time_us = v; break;
+	case ENTRY_ELAPSED: e->ev.elapsed_ticks = (double)v; break;
+	case ENTRY_CPU_USER: e->ev.user_ticks = v; break;
+	case ENTRY_CPU_SYS: e->ev.sys_ticks = v; break;
+	case ENTRY_MEM_KIB: e->ev.mem_kib = v; break;
+	case ENTRY_MINFLT: e->ev.minflt = v; break;
+	case ENTRY_MAJFLT: e->ev.majflt = v; break;
+	case ENTRY_IO_CHARS: e->ev.io_chars = v; break;
+	case ENTRY_IO_BLOCKS: e->ev.io_blocks = v; break;
+	case ENTRY_SWAPS: e->ev.swaps = v; break;
+	case ENTRY_ACCT_VERSION: e->ev.version = (uint8_t)v; rc = v > 3; break;
+	case ENTRY_SEQ: e->ctx.seq = v; break;
+	case ENTRY_SCHEMA: e->schema = (unsigned)v; rc = v > 0xffff; break;
+	case ENTRY_OFFSET: e->c.offset = v; e->c.has |= FMT_HAS_OFFSET; break;
+	case ENTRY_BYTES: e->c.bytes = v; e->c.has |= FMT_HAS_BYTES; break;
+	case ENTRY_RECORDS: e->c.records = v;
+		e->c.has |= FMT_HAS_RECORDS; break;
+	case ENTRY_SEQ_FROM: e->c.seq_from = v; break;
+	case ENTRY_SEQ_TO: e->c.seq_to = v; break;
+	case ENTRY_FREE_PERCENT:
 		e->c.free_percent = (unsigned)v;
 		e->c.has |= FMT_HAS_FREE_PERCENT;
 		rc = v > 100;
@@ -313,29 +311,29 @@ digest(const char *s, size_t len)
 int
 entry_end(struct entry *e)
 {
-	if (!SEEN(e, K_EVENT))
+	if (!SEEN(e, ENTRY_EVENT))
 		return -EBADMSG;
 	e->ctx.names_given = true;
-	e->ctx.user = SEEN(e, K_USER) ? e->user : NULL;
-	e->ctx.group = SEEN(e, K_GROUP) ? e->group : NULL;
-	e->ctx.tty = SEEN(e, K_TTY) ? e->tty : NULL;
-	e->ctx.host = SEEN(e, K_HOST) ? e->host : NULL;
-	e->has_seq = SEEN(e, K_STREAM) && SEEN(e, K_SEQ);
+	e->ctx.user = SEEN(e, ENTRY_USER) ? e->user : NULL;
+	e->ctx.group = SEEN(e, ENTRY_GROUP) ? e->group : NULL;
+	e->ctx.tty = SEEN(e, ENTRY_TTY) ? e->tty : NULL;
+	e->ctx.host = SEEN(e, ENTRY_HOST) ? e->host : NULL;
+	e->has_seq = SEEN(e, ENTRY_STREAM) && SEEN(e, ENTRY_SEQ);
 	e->ctx.stream = e->has_seq ? e->stream : NULL;
 	if (strcmp(e->event, "process_end") == 0) {
 		uint64_t start;
 
-		if (!SEEN(e, K_PROCESS_NAME) || !SEEN(e, K_USER_ID) ||
-		    !SEEN(e, K_GROUP_ID) || !SEEN(e, K_START_TIME))
+		if (!SEEN(e, ENTRY_PROCESS_NAME) || !SEEN(e, ENTRY_USER_ID) ||
+		    !SEEN(e, ENTRY_GROUP_ID) || !SEEN(e, ENTRY_START_TIME))
 			return -EBADMSG;
 		e->is_record = true;
-		e->ev.has_pid = SEEN(e, K_PROCESS_ID);
+		e->ev.has_pid = SEEN(e, ENTRY_PROCESS_ID);
 		e->ev.ahz = 1000;
 		e->ev.wait_status = (uint32_t)e->ev.exit_code << 8 |
 		    e->ev.signal | (e->ev.core_dumped ? 0x80 : 0);
 		start = (uint64_t)e->ev.start_time * 1000000;
 		/* The end to the microsecond, when it is there. */
-		if (SEEN(e, K_END_TIME) && e->time_us >= start)
+		if (SEEN(e, ENTRY_END_TIME) && e->time_us >= start)
 			e->ev.elapsed_ticks = (double)(e->time_us - start) /
 			    1000.0;
 		else
@@ -349,10 +347,10 @@ entry_end(struct entry *e)
 			return -EBADMSG;
 		e->c.kind = (enum fmt_control_kind)e->control;
 		e->c.priority = 6;
-		e->c.message = SEEN(e, K_MESSAGE) ? e->message : NULL;
-		e->c.file = SEEN(e, K_FILE) ? e->file : NULL;
-		e->c.new_file = SEEN(e, K_NEW_FILE) ? e->new_file : NULL;
-		if (SEEN(e, K_SEQ_FROM) && SEEN(e, K_SEQ_TO))
+		e->c.message = SEEN(e, ENTRY_MESSAGE) ? e->message : NULL;
+		e->c.file = SEEN(e, ENTRY_FILE) ? e->file : NULL;
+		e->c.new_file = SEEN(e, ENTRY_NEW_FILE) ? e->new_file : NULL;
+		if (SEEN(e, ENTRY_SEQ_FROM) && SEEN(e, ENTRY_SEQ_TO))
 			e->c.has |= FMT_HAS_SEQ_RANGE;
 	}
 	return 0;

@@ -28,6 +28,21 @@
 #define ENTRY_NAME_MAX	64	/* user, group, tty, host (bytes) */
 #define ENTRY_TEXT_MAX	256	/* message, file, new_file (bytes) */
 
+/* The fields of the schema, in the order of a kv line (docs/schema.md). */
+enum entry_field {
+	ENTRY_EVENT, ENTRY_PROCESS_NAME, ENTRY_PROCESS_ID,
+	ENTRY_PARENT_PROCESS_ID, ENTRY_USER, ENTRY_USER_ID, ENTRY_GROUP,
+	ENTRY_GROUP_ID, ENTRY_TTY, ENTRY_EXIT_CODE, ENTRY_SIGNAL,
+	ENTRY_CORE_DUMPED, ENTRY_FLAGS, ENTRY_START_TIME, ENTRY_END_TIME,
+	ENTRY_ELAPSED, ENTRY_CPU_USER, ENTRY_CPU_SYS, ENTRY_MEM_KIB,
+	ENTRY_MINFLT, ENTRY_MAJFLT, ENTRY_IO_CHARS, ENTRY_IO_BLOCKS,
+	ENTRY_SWAPS, ENTRY_ACCT_VERSION, ENTRY_HOST, ENTRY_STREAM, ENTRY_SEQ,
+	ENTRY_EVENT_ID, ENTRY_SCHEMA, ENTRY_MESSAGE, ENTRY_FILE,
+	ENTRY_NEW_FILE, ENTRY_OFFSET, ENTRY_BYTES, ENTRY_RECORDS,
+	ENTRY_SEQ_FROM, ENTRY_SEQ_TO, ENTRY_FREE_PERCENT, ENTRY_TIME,
+	ENTRY_COUNT,
+};
+
 struct entry {
 	char		event[32];	/* "process_end" or a control event */
 	bool		is_record;	/* event is process_end */
@@ -55,6 +70,10 @@ void	entry_begin(struct entry *e);
 /* One field: key (key_len bytes) = value (len bytes), as described above.
  * 0, or -EINVAL for a known field whose value is not right. */
 int	entry_set(struct entry *e, const char *key, size_t key_len,
+	    const char *value, size_t len);
+
+/* As entry_set(), for a field the caller knows by its number. */
+int	entry_set_field(struct entry *e, enum entry_field field,
 	    const char *value, size_t len);
 
 /* The fields make a message: 0; -EBADMSG when something it needs is

@@ -32,43 +32,33 @@
 #include "format.h"
 #include "jsonline.h"
 
-/* The kv fields, in the order of a kv line. */
-enum field {
-	K_EVENT, K_PROCESS_NAME, K_PROCESS_ID, K_PARENT_PROCESS_ID, K_USER,
-	K_USER_ID, K_GROUP, K_GROUP_ID, K_TTY, K_EXIT_CODE, K_SIGNAL,
-	K_CORE_DUMPED, K_FLAGS, K_START_TIME, K_END_TIME, K_ELAPSED,
-	K_CPU_USER, K_CPU_SYS, K_MEM_KIB, K_MINFLT, K_MAJFLT, K_IO_CHARS,
-	K_IO_BLOCKS, K_SWAPS, K_ACCT_VERSION, K_HOST, K_STREAM, K_SEQ,
-	K_EVENT_ID, K_SCHEMA, K_MESSAGE, K_FILE, K_NEW_FILE, K_OFFSET,
-	K_BYTES, K_RECORDS, K_SEQ_FROM, K_SEQ_TO, K_FREE_PERCENT, K_TIME,
-	K_COUNT,
-};
-
 static const struct {
 	const char	*name;
 	uint8_t		len;
-} kv_names[K_COUNT] = {
+} kv_names[ENTRY_COUNT] = {
 #define KV(id, name)	[id] = { name, sizeof(name) - 1 }
-	KV(K_EVENT, "event"), KV(K_PROCESS_NAME, "process_name"),
-	KV(K_PROCESS_ID, "process_id"),
-	KV(K_PARENT_PROCESS_ID, "parent_process_id"), KV(K_USER, "user"),
-	KV(K_USER_ID, "user_id"), KV(K_GROUP, "group"),
-	KV(K_GROUP_ID, "group_id"), KV(K_TTY, "tty"),
-	KV(K_EXIT_CODE, "exit_code"), KV(K_SIGNAL, "signal"),
-	KV(K_CORE_DUMPED, "core_dumped"), KV(K_FLAGS, "flags"),
-	KV(K_START_TIME, "start_time"), KV(K_END_TIME, "end_time"),
-	KV(K_ELAPSED, "elapsed"), KV(K_CPU_USER, "cpu_user"),
-	KV(K_CPU_SYS, "cpu_sys"), KV(K_MEM_KIB, "mem_kib"),
-	KV(K_MINFLT, "minflt"), KV(K_MAJFLT, "majflt"),
-	KV(K_IO_CHARS, "io_chars"), KV(K_IO_BLOCKS, "io_blocks"),
-	KV(K_SWAPS, "swaps"), KV(K_ACCT_VERSION, "acct_version"),
-	KV(K_HOST, "host"), KV(K_STREAM, "stream"), KV(K_SEQ, "seq"),
-	KV(K_EVENT_ID, "event_id"), KV(K_SCHEMA, "schema"),
-	KV(K_MESSAGE, "message"), KV(K_FILE, "file"),
-	KV(K_NEW_FILE, "new_file"), KV(K_OFFSET, "offset"),
-	KV(K_BYTES, "bytes"), KV(K_RECORDS, "records"),
-	KV(K_SEQ_FROM, "seq_from"), KV(K_SEQ_TO, "seq_to"),
-	KV(K_FREE_PERCENT, "free_percent"), KV(K_TIME, "time"),
+	KV(ENTRY_EVENT, "event"), KV(ENTRY_PROCESS_NAME, "process_name"),
+	KV(ENTRY_PROCESS_ID, "process_id"),
+	KV(ENTRY_PARENT_PROCESS_ID, "parent_process_id"),
+	KV(ENTRY_USER, "user"),
+	KV(ENTRY_USER_ID, "user_id"), KV(ENTRY_GROUP, "group"),
+	KV(ENTRY_GROUP_ID, "group_id"), KV(ENTRY_TTY, "tty"),
+	KV(ENTRY_EXIT_CODE, "exit_code"), KV(ENTRY_SIGNAL, "signal"),
+	KV(ENTRY_CORE_DUMPED, "core_dumped"), KV(ENTRY_FLAGS, "flags"),
+	KV(ENTRY_START_TIME, "start_time"), KV(ENTRY_END_TIME, "end_time"),
+	KV(ENTRY_ELAPSED, "elapsed"), KV(ENTRY_CPU_USER, "cpu_user"),
+	KV(ENTRY_CPU_SYS, "cpu_sys"), KV(ENTRY_MEM_KIB, "mem_kib"),
+	KV(ENTRY_MINFLT, "minflt"), KV(ENTRY_MAJFLT, "majflt"),
+	KV(ENTRY_IO_CHARS, "io_chars"), KV(ENTRY_IO_BLOCKS, "io_blocks"),
+	KV(ENTRY_SWAPS, "swaps"), KV(ENTRY_ACCT_VERSION, "acct_version"),
+	KV(ENTRY_HOST, "host"), KV(ENTRY_STREAM, "stream"),
+	KV(ENTRY_SEQ, "seq"),
+	KV(ENTRY_EVENT_ID, "event_id"), KV(ENTRY_SCHEMA, "schema"),
+	KV(ENTRY_MESSAGE, "message"), KV(ENTRY_FILE, "file"),
+	KV(ENTRY_NEW_FILE, "new_file"), KV(ENTRY_OFFSET, "offset"),
+	KV(ENTRY_BYTES, "bytes"), KV(ENTRY_RECORDS, "records"),
+	KV(ENTRY_SEQ_FROM, "seq_from"), KV(ENTRY_SEQ_TO, "seq_to"),
+	KV(ENTRY_FREE_PERCENT, "free_percent"), KV(ENTRY_TIME, "time"),
 #undef KV
 };
 
@@ -79,9 +69,10 @@ enum section {
 	SEC_NONE,		/* anything else: read, not kept */
 };
 
-/* What a member is, besides a kv field (below K_COUNT). */
+/* What a member is, besides a kv field (below ENTRY_COUNT). */
 enum {
-	T_TIMESTAMP = K_COUNT,	/* @timestamp: end_time, or a control's time */
+	/* @timestamp: end_time, or a control's time */
+	T_TIMESTAMP = ENTRY_COUNT,
 	T_LEVEL,		/* log.level: a control event's priority */
 	T_IGNORED,		/* known, derived: event.duration, ... */
 	T_SECTION,		/* an object: T_SECTION + its section */
@@ -97,7 +88,7 @@ struct member {
 #define M(sec, name, target)	{ name, sizeof(name) - 1, sec, target }
 static const struct member ecs_members[] = {
 	M(SEC_ROOT, "@timestamp", T_TIMESTAMP),
-	M(SEC_ROOT, "message", K_MESSAGE),
+	M(SEC_ROOT, "message", ENTRY_MESSAGE),
 	M(SEC_ROOT, "event", T_SECTION + SEC_EVENT),
 	M(SEC_ROOT, "process", T_SECTION + SEC_PROCESS),
 	M(SEC_ROOT, "user", T_SECTION + SEC_USER),
@@ -108,21 +99,21 @@ static const struct member ecs_members[] = {
 	M(SEC_EVENT, "kind", T_IGNORED),
 	M(SEC_EVENT, "category", T_IGNORED),
 	M(SEC_EVENT, "type", T_IGNORED),
-	M(SEC_EVENT, "action", K_EVENT),
-	M(SEC_EVENT, "id", K_EVENT_ID),
-	M(SEC_EVENT, "start", K_START_TIME),
-	M(SEC_EVENT, "end", K_END_TIME),
+	M(SEC_EVENT, "action", ENTRY_EVENT),
+	M(SEC_EVENT, "id", ENTRY_EVENT_ID),
+	M(SEC_EVENT, "start", ENTRY_START_TIME),
+	M(SEC_EVENT, "end", ENTRY_END_TIME),
 	M(SEC_EVENT, "duration", T_IGNORED),
-	M(SEC_PROCESS, "name", K_PROCESS_NAME),
-	M(SEC_PROCESS, "pid", K_PROCESS_ID),
+	M(SEC_PROCESS, "name", ENTRY_PROCESS_NAME),
+	M(SEC_PROCESS, "pid", ENTRY_PROCESS_ID),
 	M(SEC_PROCESS, "parent", T_SECTION + SEC_PARENT),
-	M(SEC_PROCESS, "exit_code", K_EXIT_CODE),
-	M(SEC_PARENT, "pid", K_PARENT_PROCESS_ID),
-	M(SEC_USER, "id", K_USER_ID),
-	M(SEC_USER, "name", K_USER),
-	M(SEC_GROUP, "id", K_GROUP_ID),
-	M(SEC_GROUP, "name", K_GROUP),
-	M(SEC_HOST, "name", K_HOST),
+	M(SEC_PROCESS, "exit_code", ENTRY_EXIT_CODE),
+	M(SEC_PARENT, "pid", ENTRY_PARENT_PROCESS_ID),
+	M(SEC_USER, "id", ENTRY_USER_ID),
+	M(SEC_USER, "name", ENTRY_USER),
+	M(SEC_GROUP, "id", ENTRY_GROUP_ID),
+	M(SEC_GROUP, "name", ENTRY_GROUP),
+	M(SEC_HOST, "name", ENTRY_HOST),
 	M(SEC_LOG, "level", T_LEVEL),
 	/* acct.NAME is the kv field NAME: added by jsonline_new(). */
 };
@@ -155,7 +146,7 @@ struct jsonline {
 	bool		ours;		/* it has a top-level "acct" object */
 	bool		bad;		/* two names of a field disagree, ... */
 	uint64_t	seen;		/* which of v[] are set */
-	struct value	v[K_COUNT];
+	struct value	v[ENTRY_COUNT];
 	struct value	timestamp;
 	int		level;		/* log.level as a priority; -1: none */
 	size_t		n_extra;
@@ -239,7 +230,7 @@ jsonline_new(struct jsonline **ret)
 	for (size_t i = 0; i < sizeof(ecs_members) / sizeof(ecs_members[0]);
 	    i++)
 		table_add(j, &ecs_members[i]);
-	for (int k = 0; k < K_COUNT; k++)
+	for (int k = 0; k < ENTRY_COUNT; k++)
 		table_add(j, &(struct member){ kv_names[k].name,
 		    kv_names[k].len, SEC_ACCT, (uint8_t)k });
 	*ret = j;
@@ -301,7 +292,7 @@ collect(struct jsonline *j, const struct member *m, enum section sec,
 		return 0;
 	if (type == V_TRUE || type == V_FALSE) {
 		/* Booleans are 1/0 in kv; only core_dumped is one. */
-		if (m != NULL && m->target == K_CORE_DUMPED)
+		if (m != NULL && m->target == ENTRY_CORE_DUMPED)
 			p = type == V_TRUE ? "1" : "0";
 		else
 			p = type == V_TRUE ? "true" : "false";
@@ -352,12 +343,12 @@ emit(struct jsonline *j, struct entry *e)
 
 	if (!j->ours)
 		return 0;
-	if (j->bad || !(j->seen & UINT64_C(1) << K_EVENT))
+	if (j->bad || !(j->seen & UINT64_C(1) << ENTRY_EVENT))
 		return -EBADMSG;
 	/* @timestamp is the end of a record, the time of a control event. */
 	if (j->timestamp.from != NULL) {
-		time_field = value_equal(&j->v[K_EVENT], record,
-		    sizeof(record) - 1) ? K_END_TIME : K_TIME;
+		time_field = value_equal(&j->v[ENTRY_EVENT], record,
+		    sizeof(record) - 1) ? ENTRY_END_TIME : ENTRY_TIME;
 		if (!(j->seen >> time_field & 1)) {
 			j->v[time_field] = j->timestamp;
 			j->seen |= UINT64_C(1) << time_field;
@@ -366,9 +357,9 @@ emit(struct jsonline *j, struct entry *e)
 			return -EBADMSG;
 	}
 	entry_begin(e);
-	for (int k = 0; k < K_COUNT; k++)
-		if (j->seen >> k & 1 && entry_set(e, kv_names[k].name,
-		    kv_names[k].len, j->v[k].p, j->v[k].len) < 0)
+	for (int k = 0; k < ENTRY_COUNT; k++)
+		if (j->seen >> k & 1 && entry_set_field(e,
+		    (enum entry_field)k, j->v[k].p, j->v[k].len) < 0)
 			return -EBADMSG;
 	for (size_t i = 0; i < j->n_extra; i++)
 		if (entry_set(e, j->extra[i].key, j->extra[i].key_len,
@@ -385,8 +376,8 @@ emit(struct jsonline *j, struct entry *e)
 static bool
 is_seconds(const struct member *m)
 {
-	return m != NULL && (m->target == K_ELAPSED ||
-	    m->target == K_CPU_USER || m->target == K_CPU_SYS);
+	return m != NULL && (m->target == ENTRY_ELAPSED ||
+	    m->target == ENTRY_CPU_USER || m->target == ENTRY_CPU_SYS);
 }
 
 /*
