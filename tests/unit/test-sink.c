@@ -685,7 +685,8 @@ stamp_3164_between(const char *p, time_t t0, time_t t1)
 	char want[32];
 	struct tm tm;
 
-	for (time_t t = t0; t <= t1; t++) {
+	/* time() reads a coarse clock, a tick behind the sink's. */
+	for (time_t t = t0 - 1; t <= t1 + 1; t++) {
 		localtime_r(&t, &tm);
 		strftime(want, sizeof(want), "%b %e %H:%M:%S", &tm);
 		if (strncmp(p, want, 15) == 0)
@@ -768,7 +769,9 @@ header_5424(const char *got, int pri, time_t t0, time_t t1,
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	t = timegm(&tm);
-	if (t < t0 || t > t1)
+	/* time() reads a coarse clock, a tick behind the sink's: a second
+	 * either side. */
+	if (t < t0 - 1 || t > t1 + 1)
 		return NULL;
 	got += used;
 	snprintf(want, sizeof(want), "%s acct2syslog %ld %s ", HOST,
