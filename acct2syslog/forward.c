@@ -490,7 +490,6 @@ fill(struct forwarder *f, uint64_t now_us)
 		f->cur.offset = pacct_end_offset(f->cur.reader);
 		if (rc == PACCT_SKIPPED || rc == PACCT_PARTIAL) {
 			queue_corrupt(f, now_us, &region, rc == PACCT_PARTIAL);
-			f->ctl[f->n_ctl - 1].pos_offset = f->cur.offset;
 			break;
 		}
 		f->n_batch++;
@@ -502,17 +501,10 @@ fill(struct forwarder *f, uint64_t now_us)
 			follow_identify(f->cur.fd, &f->cur.id);
 		if (f->hb != NULL && ev->comm_len == sizeof(HEARTBEAT_COMM) - 1 &&
 		    memcmp(ev->comm, HEARTBEAT_COMM, ev->comm_len) == 0 &&
-		    heartbeat_match(f->hb, ev, now_us, &latency)) {
+		    heartbeat_match(f->hb, ev, now_us, &latency))
 			queue_heartbeat(f, now_us, latency);
-			for (size_t i = 0; i < f->n_ctl; i++) {
-				f->ctl[i].pos_id = f->cur.id;
-				f->ctl[i].pos_offset = f->cur.offset;
-			}
-		}
-		if (f->replaying && f->cur.offset >= f->replay_until) {
+		if (f->replaying && f->cur.offset >= f->replay_until)
 			queue_start(f, now_us);
-			f->ctl[f->n_ctl - 1].pos_offset = f->cur.offset;
-		}
 	}
 	return 0;
 }
@@ -800,14 +792,14 @@ forwarder_pump(struct forwarder *f, uint64_t now_us, unsigned *ret_wait_ms)
 }
 
 /* Where the saved file is now: the path, a rotated sibling, or gone.
- * Fills f->cur (and f->todo with the newer files) and says how. */
+ * Fills f->cur (and f->todo with the newer files); 0 when found, 1 when
+ * gone (the path is then read from its start). */
 static int
-resume(struct forwarder *f, const struct state *saved, uint64_t now_us)
+resume(struct forwarder *f, const struct state *saved)
 {
 	struct source probe;
 	char **sib = NULL;
 	size_t n_sib = 0, found = SIZE_MAX;
-	char msg[300];
 	int rc;
 
 	rc = source_open(&probe, f->path, 0, true);
@@ -844,25 +836,30 @@ resume(struct forwarder *f, const struct state *saved, uint64_t now_us)
 		return 0;
 	}
 	follow_siblings_free(sib, n_sib);
-	/* Gone: what was after the saved offset in it is lost. */
+	/* Gone (the caller says so): read the path from its start. */
+	if ((rc = source_open(&f->cur, f->path, 0, f->o.once)) < 0)
+		return rc;
+	f->cur.live = f->cur.was_live = true;
+	return 1;
+}
+
+/* The file read last is gone: what was after the saved offset in it is
+ * lost. */
+static void
+queue_gap(struct forwarder *f, const struct state *saved, uint64_t now_us)
+{
+	struct control_item *it;
+	char msg[300];
+
 	snprintf(msg, sizeof(msg), "the file read last (device %" PRIu64
 	    ", inode %" PRIu64 ", %" PRIu64 " bytes read) is neither %s nor "
 	    "one of its rotated files: records written to it after that are "
 	    "lost", saved->file.dev, saved->file.ino, saved->offset, f->path);
-	if ((rc = source_open(&f->cur, f->path, 0, f->o.once)) < 0)
-		return rc;
-	f->cur.live = f->cur.was_live = true;
-	{
-		struct control_item *it = queue_control(f, FMT_GAP, PRIO_ERR,
-		    now_us, f->path, msg);
-
-		if (it != NULL) {
-			it->c.has = FMT_HAS_OFFSET;
-			it->c.offset = saved->offset;
-			it->pos_offset = 0;
-		}
+	if ((it = queue_control(f, FMT_GAP, PRIO_ERR, now_us, f->path,
+	    msg)) != NULL) {
+		it->c.has = FMT_HAS_OFFSET;
+		it->c.offset = saved->offset;
 	}
-	return 1;
 }
 
 int
@@ -872,6 +869,7 @@ forwarder_new(const struct forward_options *o, struct forwarder **ret)
 	struct state saved;
 	uint64_t now_us = timefmt_now_us(CLOCK_REALTIME);
 	char msg[300];
+	bool gone = false;
 	int rc, loaded;
 
 	if (f == NULL)
@@ -902,8 +900,9 @@ forwarder_new(const struct forward_options *o, struct forwarder **ret)
 	} else {
 		f->st = saved;
 		f->seq = saved.seq;
-		if ((rc = resume(f, &saved, now_us)) < 0)
+		if ((rc = resume(f, &saved)) < 0)
 			goto fail;
+		gone = rc == 1;
 		if (rc == 0) {
 			f->cur.live = f->cur.was_live = f->n_todo == 0;
 			f->start_offset = saved.offset;
@@ -932,17 +931,10 @@ forwarder_new(const struct forward_options *o, struct forwarder **ret)
 	f->pos_offset = f->cur.offset;
 	f->last_commit_us = now_us;
 	f->cur.grew_us = now_us;
-	if (!f->replaying) {
-		/* forwarder_start first, then a gap queued by resume(). */
-		struct control_item gap;
-		bool have_gap = f->n_ctl > 0;
-
-		if (have_gap)
-			gap = f->ctl[--f->n_ctl];
+	if (!f->replaying)
 		queue_start(f, now_us);
-		if (have_gap)
-			f->ctl[f->n_ctl++] = gap;
-	}
+	if (gone)
+		queue_gap(f, &saved, now_us);
 	if (!o->once && o->heartbeat_s > 0 && (rc = heartbeat_new(&f->hb)) < 0)
 		goto fail;
 	f->next_heartbeat_us = now_us;

@@ -594,18 +594,15 @@ syslog_send(struct sink *s, const char *msgid, int severity, const char *kv,
 }
 
 #ifdef HAVE_SYSTEMD
-/* Hand the fields to journald, having made sure it is there. */
+/* Hand the fields to journald as one datagram of "FIELD=value" lines. */
 static int
 journal_send(struct sink *s, const struct fmt_journal *j)
 {
-	int r;
-
 	struct iovec iov[2 * FMT_JOURNAL_FIELDS];
 	struct msghdr mh = { .msg_iov = iov };
 	size_t n = 0;
 	ssize_t sent;
 
-	(void)r;
 	if (s->fd < 0)
 		return sink_fail(s, -ENOTCONN);
 	/* Each field a line; no value holds a newline (all are escaped). */

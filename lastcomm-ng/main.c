@@ -510,8 +510,7 @@ list_source(struct source *src, struct options *opt)
 			continue;
 		}
 		if (rc < 0) {
-			warnx("%s: %s", source_name(src), rc == -EBADMSG ?
-			    "corrupt or truncated gzip data" : strerror(-rc));
+			warnx("%s: %s", source_name(src), strerror(-rc));
 			clean = false;
 			break;
 		}
