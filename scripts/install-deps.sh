@@ -8,7 +8,8 @@ set -eu
 
 packages="build-essential autoconf automake libtool pkg-config
 libsystemd-dev liblognorm-dev libestr-dev libfastjson-dev zlib1g-dev acct
-clang libclang-rt-14-dev mandoc hyperfine rsyslog jq"
+clang libclang-rt-14-dev mandoc hyperfine rsyslog jq debootstrap
+systemd-container"
 
 # Packages that are not installed, one a line.
 missing_packages() {
