@@ -19,7 +19,7 @@
 # Environment: E2E_DEB=FILE tests that package instead of building one;
 # E2E_LOAD (8000) exits per load phase; ACCT_TEST_KEEP=1 keeps the tree.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
-. "$top_srcdir/tests/integration/lib-daemon.sh"	# wait_for
+. "$top_srcdir/tests/integration/lib-daemon.sh"	# wait_for, dump_acct_keys
 
 mirror=${E2E_MIRROR:-http://deb.debian.org/debian}
 load_exits=${E2E_LOAD:-8000}
@@ -77,23 +77,12 @@ load() {
 }
 
 # The kernel's records, by GNU dump-acct, as one key a line (file order):
-# comm uid gid pid ppid start, the start as YYYY-MM-DDThh:mm:ss UTC.
+# comm uid gid pid ppid start (lib-daemon.sh).
 oracle_keys() {
 	for f in pacct.0 pacct; do
 		in_ct test -f "/var/log/account/$f" || continue
 		in_ct dump-acct "/var/log/account/$f"
-	done | awk -F'|' '
-	BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " ")
-		for (i = 1; i <= 12; i++) mon[m[i]] = sprintf("%02d", i) }
-	{
-		comm = $1; sub(/ +$/, "", comm)
-		uid = $6; gid = $7; pid = $10; ppid = $11
-		gsub(/ /, "", uid); gsub(/ /, "", gid)
-		gsub(/ /, "", pid); gsub(/ /, "", ppid)
-		split($NF, t, " ")	# Sat Nov 21 09:34:47 2026
-		printf "%s|%s|%s|%s|%s|%s-%s-%02dT%s\n", comm, uid, gid, pid,
-		    ppid, t[5], mon[t[2]], t[3], t[4]
-	}'
+	done | dump_acct_keys
 }
 
 # The process_end messages in the container's journal: stream seq key.
@@ -101,13 +90,13 @@ journal_keys() {
 	in_ct journalctl -q -o json --no-pager ACCT_EVENT=process_end "$@" |
 	    jq -r '[.ACCT_STREAM, .ACCT_SEQ, ([.ACCT_PROCESS_NAME,
 		.ACCT_USER_ID, .ACCT_GROUP_ID, .ACCT_PROCESS_ID,
-		.ACCT_PARENT_PROCESS_ID, .ACCT_START_TIME[0:19]] | join("|"))]
+		.ACCT_PARENT_PROCESS_ID, .ACCT_START_TIME[0:19]] | join(" "))]
 		| join(" ")'
 }
 
 # journal_has KEY: a process_end message with this key is in the journal.
 journal_has() {
-	journal_keys "ACCT_PROCESS_ID=$(echo "$1" | cut -d'|' -f4)" |
+	journal_keys "ACCT_PROCESS_ID=$(echo "$1" | awk '{ print $(NF - 2) }')" |
 	    cut -d' ' -f3- | grep -qxF -- "$1"
 }
 

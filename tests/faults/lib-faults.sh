@@ -24,12 +24,17 @@
 #   - a message sent twice has the same event_id and the same content;
 #   - seq has no hole but those a forwarder_start admits (seq_from..seq_to).
 #
-# Each judged case adds a row to $FAULTS_RESULTS (default
-# tests/faults/results.md in the build tree): docs/reliability.md quotes it.
+# Each judgement is a row of a Markdown table in $FAULTS_RESULTS (default
+# tests/faults/CASE.rows in the build tree, rewritten by each run of the
+# case; make check-faults prints them all): docs/reliability.md quotes it.
 # ACCT_FAULTS_SOAK=1 (make check-faults) makes the cases that repeat
 # something repeat it longer.
 
-: "${FAULTS_RESULTS:=$top_builddir/tests/faults/results.md}"
+if [ -z "${FAULTS_RESULTS:-}" ]; then
+	FAULTS_RESULTS=$top_builddir/tests/faults/$(basename "$0" .sh).rows
+	mkdir -p "$(dirname "$FAULTS_RESULTS")"
+	: >"$FAULTS_RESULTS"
+fi
 soak=${ACCT_FAULTS_SOAK:-0}
 
 # faults_init CASE: a fresh case: prerequisites, directories, and the
@@ -61,26 +66,6 @@ faults_run() {
 	[ -s "$tmp/workload.out" ] && diag "workload said (last lines):" \
 	    "$(tail -n 5 "$tmp/workload.out")"
 	return 0
-}
-
-# dump_acct_keys: GNU dump-acct lines on stdin, one key a line out:
-# "comm uid gid pid ppid start", start as YYYY-MM-DDThh:mm:ss (dump-acct
-# prints local time: TZ=UTC).
-dump_acct_keys() {
-	awk -F'|' '
-	BEGIN {
-		split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " ")
-		for (i = 1; i <= 12; i++)
-			mon[m[i]] = sprintf("%02d", i)
-	}
-	{
-		comm = $1; sub(/ +$/, "", comm)
-		for (i = 6; i <= 11; i++)
-			gsub(/ /, "", $i)
-		split($NF, t, " ")
-		printf "%s %s %s %s %s %s-%s-%02dT%s\n", comm, $6, $7, $10, $11,
-		    t[5], mon[t[2]], t[3], t[4]
-	}'
 }
 
 # sent_keys FILE: the same key for every process_end line of a kv file,
@@ -193,7 +178,6 @@ faults_judge() {
 	diag "$faults_case: kernel $written, received $received, missing" \
 	    "$missing, extra $extra, sent twice $dups, announced $announced," \
 	    "streams $streams: $verdict"
-	mkdir -p "$(dirname "$FAULTS_RESULTS")"
 	printf '| %s | %d | %d | %d | %d | %s | %s |\n' "$faults_case" \
 	    "$written" "$received" "$dups" "$missing" "$announced" "$verdict" \
 	    >>"$FAULTS_RESULTS"

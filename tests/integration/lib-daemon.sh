@@ -74,6 +74,26 @@ oracle_records() {
 	}'
 }
 
+# dump_acct_keys: GNU dump-acct lines on stdin, one key a line out:
+# "comm uid gid pid ppid start", start as YYYY-MM-DDThh:mm:ss (dump-acct
+# prints local time: TZ=UTC).
+dump_acct_keys() {
+	awk -F'|' '
+	BEGIN {
+		split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " ")
+		for (i = 1; i <= 12; i++)
+			mon[m[i]] = sprintf("%02d", i)
+	}
+	{
+		comm = $1; sub(/ +$/, "", comm)
+		for (i = 6; i <= 11; i++)
+			gsub(/ /, "", $i)
+		split($NF, t, " ")
+		printf "%s %s %s %s %s %s-%s-%02dT%s\n", comm, $6, $7, $10, $11,
+		    t[5], mon[t[2]], t[3], t[4]
+	}'
+}
+
 # wait_for SECONDS COMMAND...: run COMMAND every 50 ms until it succeeds;
 # false when it never did.
 wait_for() {
