@@ -209,7 +209,7 @@ context(const struct forwarder *f, uint64_t seq)
  * callers only queue into an empty or nearly empty queue). */
 static struct control_item *
 queue_control(struct forwarder *f, enum fmt_control_kind kind, int priority,
-    uint64_t now_us, const char *file, const char *message)
+    const char *file, const char *message)
 {
 	struct control_item *it;
 
@@ -219,7 +219,7 @@ queue_control(struct forwarder *f, enum fmt_control_kind kind, int priority,
 	memset(it, 0, sizeof(*it));
 	it->c.kind = kind;
 	it->c.priority = priority;
-	it->c.time_us = now_us;
+	it->c.time_us = timefmt_now_us(CLOCK_REALTIME);
 	if (file && (it->file = strdup(file)) != NULL)
 		it->c.file = it->file;
 	if (message && (it->message = strdup(message)) != NULL)
@@ -244,6 +244,8 @@ rewind_to_commit(struct forwarder *f)
 {
 	size_t kept = 0;
 
+	if (f->sink != NULL)
+		sink_rewind(f->sink);
 	f->n_batch = 0;
 	f->seq = f->st.seq - (f->st.pending_control ? 1 : 0);
 	f->pos_id = f->st.file;
@@ -322,7 +324,10 @@ deliver_batch(struct forwarder *f, uint64_t now_us)
 		return commit(f, now_us, false, false);
 	return 0;
 fail:
+	/* The batches sent since the last commit may be gone with the
+	 * reader that failed: all of them go again. */
 	f->failing = "sink";
+	rewind_to_commit(f);
 	return rc;
 }
 
@@ -381,7 +386,7 @@ deliver(struct forwarder *f, uint64_t now_us)
 }
 
 static void
-queue_start(struct forwarder *f, uint64_t now_us)
+queue_start(struct forwarder *f)
 {
 	struct control_item *it;
 	char msg[256];
@@ -392,7 +397,7 @@ queue_start(struct forwarder *f, uint64_t now_us)
 		    f->replayed);
 	else
 		snprintf(msg, sizeof(msg), "%s", f->start_message);
-	it = queue_control(f, FMT_FORWARDER_START, PRIO_NOTICE, now_us,
+	it = queue_control(f, FMT_FORWARDER_START, PRIO_NOTICE,
 	    f->cur.path, msg);
 	if (it != NULL) {
 		it->c.has = FMT_HAS_OFFSET | FMT_HAS_RECORDS;
@@ -409,7 +414,7 @@ queue_start(struct forwarder *f, uint64_t now_us)
 
 /* A region that is not records, or a short tail: corrupt_data. */
 static void
-queue_corrupt(struct forwarder *f, uint64_t now_us,
+queue_corrupt(struct forwarder *f,
     const struct pacct_region *r, bool partial)
 {
 	struct control_item *it;
@@ -420,7 +425,7 @@ queue_corrupt(struct forwarder *f, uint64_t now_us,
 	    "are a partial record at the end of the file" : r->all_zero ?
 	    "are zero (a hole), not records" : "are not records");
 	f->skipped_bytes += r->length;
-	if ((it = queue_control(f, FMT_CORRUPT_DATA, PRIO_WARNING, now_us,
+	if ((it = queue_control(f, FMT_CORRUPT_DATA, PRIO_WARNING,
 	    f->cur.path, msg)) != NULL) {
 		it->c.has = FMT_HAS_OFFSET | FMT_HAS_BYTES;
 		it->c.offset = r->offset;
@@ -430,19 +435,19 @@ queue_corrupt(struct forwarder *f, uint64_t now_us,
 
 /* The heartbeat child's record came back. */
 static void
-queue_heartbeat(struct forwarder *f, uint64_t now_us, uint64_t latency_us)
+queue_heartbeat(struct forwarder *f, uint64_t latency_us)
 {
 	char msg[128];
 
 	if (f->accounting_off) {
 		f->accounting_off = false;
-		queue_control(f, FMT_ACCOUNTING_RESUMED, PRIO_NOTICE, now_us,
+		queue_control(f, FMT_ACCOUNTING_RESUMED, PRIO_NOTICE,
 		    f->cur.path, "a heartbeat record came back: process "
 		    "accounting writes again");
 	}
 	snprintf(msg, sizeof(msg), "heartbeat record back after %" PRIu64
 	    " ms", latency_us / (uint64_t)MS);
-	queue_control(f, FMT_HEARTBEAT, PRIO_INFO, now_us, f->cur.path, msg);
+	queue_control(f, FMT_HEARTBEAT, PRIO_INFO, f->cur.path, msg);
 }
 
 /* Read records into the batch until it is full, the file has nothing more
@@ -475,7 +480,7 @@ fill(struct forwarder *f, uint64_t now_us)
 			snprintf(msg, sizeof(msg), "%s: cannot read past "
 			    "offset %" PRIu64 ": %s", f->cur.path, lost.offset,
 			    strerror(-rc));
-			it = queue_control(f, FMT_CORRUPT_DATA, PRIO_ERR, now_us,
+			it = queue_control(f, FMT_CORRUPT_DATA, PRIO_ERR,
 			    f->cur.path, msg);
 			if (it != NULL) {
 				it->c.has = FMT_HAS_OFFSET;
@@ -489,7 +494,7 @@ fill(struct forwarder *f, uint64_t now_us)
 		}
 		f->cur.offset = pacct_end_offset(f->cur.reader);
 		if (rc == PACCT_SKIPPED || rc == PACCT_PARTIAL) {
-			queue_corrupt(f, now_us, &region, rc == PACCT_PARTIAL);
+			queue_corrupt(f, &region, rc == PACCT_PARTIAL);
 			break;
 		}
 		f->n_batch++;
@@ -502,9 +507,9 @@ fill(struct forwarder *f, uint64_t now_us)
 		if (f->hb != NULL && ev->comm_len == sizeof(HEARTBEAT_COMM) - 1 &&
 		    memcmp(ev->comm, HEARTBEAT_COMM, ev->comm_len) == 0 &&
 		    heartbeat_match(f->hb, ev, now_us, &latency))
-			queue_heartbeat(f, now_us, latency);
+			queue_heartbeat(f, latency);
 		if (f->replaying && f->cur.offset >= f->replay_until)
-			queue_start(f, now_us);
+			queue_start(f);
 	}
 	return 0;
 }
@@ -522,7 +527,7 @@ record_size_of(const struct source *s)
  * record is still the one we know, the start was kept (go on at the new
  * end); otherwise it was emptied and written again (read from 0). */
 static int
-handle_truncation(struct forwarder *f, uint64_t now_us, uint64_t size)
+handle_truncation(struct forwarder *f, uint64_t size)
 {
 	struct file_id now_id;
 	struct control_item *it;
@@ -543,7 +548,7 @@ handle_truncation(struct forwarder *f, uint64_t now_us, uint64_t size)
 	    " bytes; reading on at offset %" PRIu64 "; records written "
 	    "before the truncation and not yet read are lost", f->cur.path,
 	    from, size, to);
-	it = queue_control(f, FMT_TRUNCATED, PRIO_WARNING, now_us,
+	it = queue_control(f, FMT_TRUNCATED, PRIO_WARNING,
 	    f->cur.path, msg);
 	if (it != NULL) {
 		it->c.has = FMT_HAS_OFFSET | FMT_HAS_BYTES;
@@ -594,7 +599,7 @@ rename_source(struct forwarder *f, struct source *s)
 /* cur is read to its end and will not grow: say rotation, go on with the
  * next file (the switch is committed with the event). */
 static int
-switch_source(struct forwarder *f, uint64_t now_us)
+switch_source(struct forwarder *f)
 {
 	struct control_item *it;
 	char msg[300];
@@ -608,7 +613,7 @@ switch_source(struct forwarder *f, uint64_t now_us)
 	snprintf(msg, sizeof(msg), "%s read to its end (%" PRIu64 " records "
 	    "this run); going on with %s", f->cur.path, f->cur.records,
 	    f->next.path);
-	it = queue_control(f, FMT_ROTATION, PRIO_INFO, now_us, f->cur.path,
+	it = queue_control(f, FMT_ROTATION, PRIO_INFO, f->cur.path,
 	    msg);
 	if (it == NULL) {
 		source_close(&f->next);
@@ -624,7 +629,7 @@ switch_source(struct forwarder *f, uint64_t now_us)
 	it->pos_offset = 0;
 	it->switch_source = true;
 	if (f->replaying)
-		queue_start(f, now_us);
+		queue_start(f);
 	return 0;
 }
 
@@ -638,13 +643,13 @@ check_source(struct forwarder *f, uint64_t now_us)
 
 	if (c->final) {
 		if (c->at_end)
-			return f->o.once && c->live ? 1 : switch_source(f, now_us);
+			return f->o.once && c->live ? 1 : switch_source(f);
 		return 0;
 	}
 	if (fstat(c->fd, &st) < 0)
 		return -errno;
 	if ((uint64_t)st.st_size < c->offset)
-		return handle_truncation(f, now_us, (uint64_t)st.st_size);
+		return handle_truncation(f, (uint64_t)st.st_size);
 	if ((uint64_t)st.st_size != c->size_seen) {
 		c->size_seen = (uint64_t)st.st_size;
 		c->grew_us = now_us;
@@ -657,7 +662,7 @@ check_source(struct forwarder *f, uint64_t now_us)
 				f->path_gone_us = now_us;
 			else if (!f->path_gone_warned && now_us -
 			    f->path_gone_us >= f->o.rotation_grace_ms * MS) {
-				queue_control(f, FMT_GAP, PRIO_WARNING, now_us,
+				queue_control(f, FMT_GAP, PRIO_WARNING,
 				    f->path, "the accounting file is gone and "
 				    "no new one has appeared; reading on from "
 				    "the open file");
@@ -708,7 +713,7 @@ check_accounting(struct forwarder *f, uint64_t now_us)
 			heartbeat_forget(f->hb);
 			if (!f->accounting_off)
 				queue_control(f, FMT_ACCOUNTING_OFF, PRIO_ERR,
-				    now_us, f->path, msg);
+				    f->path, msg);
 			f->accounting_off = true;
 		}
 	}
@@ -729,7 +734,7 @@ check_accounting(struct forwarder *f, uint64_t now_us)
 			    f->thresholds.suspend : f->thresholds.resume);
 			it = queue_control(f, f->space.paused ?
 			    FMT_ACCOUNTING_PAUSED : FMT_ACCOUNTING_RESUMED,
-			    f->space.paused ? PRIO_ERR : PRIO_NOTICE, now_us,
+			    f->space.paused ? PRIO_ERR : PRIO_NOTICE,
 			    f->cur.path, msg);
 			if (it != NULL) {
 				it->c.has = FMT_HAS_FREE_PERCENT;
@@ -762,7 +767,7 @@ forwarder_pump(struct forwarder *f, uint64_t now_us, unsigned *ret_wait_ms)
 		if (f->n_ctl > 0 || !f->cur.at_end)
 			continue;
 		if (f->replaying)
-			queue_start(f, now_us);
+			queue_start(f);
 		else if (!f->o.once && !f->stopping)
 			check_accounting(f, now_us);
 		if (f->n_ctl == 0)
@@ -846,7 +851,7 @@ resume(struct forwarder *f, const struct state *saved)
 /* The file read last is gone: what was after the saved offset in it is
  * lost. */
 static void
-queue_gap(struct forwarder *f, const struct state *saved, uint64_t now_us)
+queue_gap(struct forwarder *f, const struct state *saved)
 {
 	struct control_item *it;
 	char msg[300];
@@ -855,7 +860,7 @@ queue_gap(struct forwarder *f, const struct state *saved, uint64_t now_us)
 	    ", inode %" PRIu64 ", %" PRIu64 " bytes read) is neither %s nor "
 	    "one of its rotated files: records written to it after that are "
 	    "lost", saved->file.dev, saved->file.ino, saved->offset, f->path);
-	if ((it = queue_control(f, FMT_GAP, PRIO_ERR, now_us, f->path,
+	if ((it = queue_control(f, FMT_GAP, PRIO_ERR, f->path,
 	    msg)) != NULL) {
 		it->c.has = FMT_HAS_OFFSET;
 		it->c.offset = saved->offset;
@@ -867,7 +872,7 @@ forwarder_new(const struct forward_options *o, struct forwarder **ret)
 {
 	_cleanup_free_ struct forwarder *f = calloc(1, sizeof(*f));
 	struct state saved;
-	uint64_t now_us = timefmt_now_us(CLOCK_REALTIME);
+	uint64_t now_us = timefmt_now_us(CLOCK_MONOTONIC);
 	char msg[300];
 	bool gone = false;
 	int rc, loaded;
@@ -932,9 +937,9 @@ forwarder_new(const struct forward_options *o, struct forwarder **ret)
 	f->last_commit_us = now_us;
 	f->cur.grew_us = now_us;
 	if (!f->replaying)
-		queue_start(f, now_us);
+		queue_start(f);
 	if (gone)
-		queue_gap(f, &saved, now_us);
+		queue_gap(f, &saved);
 	if (!o->once && o->heartbeat_s > 0 && (rc = heartbeat_new(&f->hb)) < 0)
 		goto fail;
 	f->next_heartbeat_us = now_us;
@@ -976,7 +981,7 @@ forwarder_stop(struct forwarder *f, uint64_t now_us, const char *why)
 
 	if ((rc = deliver(f, now_us)) < 0)
 		return rc;
-	if (queue_control(f, FMT_FORWARDER_STOP, PRIO_NOTICE, now_us,
+	if (queue_control(f, FMT_FORWARDER_STOP, PRIO_NOTICE,
 	    f->cur.path, why) != NULL) {
 		struct control_item *it = &f->ctl[f->n_ctl - 1];
 

@@ -49,8 +49,10 @@ void	forwarder_set_options(struct forwarder *f,
 	    const struct forward_options *options);
 
 /*
- * Do what there is to do at now_us (microseconds, CLOCK_REALTIME): read,
- * send, commit, look at the file, the heartbeat and the free space.
+ * Do what there is to do at now_us (microseconds of CLOCK_MONOTONIC: every
+ * interval is measured on it, so a stepped clock moves no timer; control
+ * events read CLOCK_REALTIME for their time): read, send, commit, look at
+ * the file, the heartbeat and the free space.
  * Returns 0 when it is waiting for more data (*ret_wait_ms: at most how
  * long to sleep before the next call), 1 when --once reached the end,
  * -errno when the sink or the state directory failed (call again later).

@@ -205,12 +205,6 @@ load_config(const struct cli *cli, struct config *c)
 }
 
 static uint64_t
-now_realtime_us(void)
-{
-	return timefmt_now_us(CLOCK_REALTIME);
-}
-
-static uint64_t
 now_monotonic_us(void)
 {
 	return timefmt_now_us(CLOCK_MONOTONIC);
@@ -250,7 +244,10 @@ open_state_dir(const char *dir, int *ret_dir_fd, int *ret_lock_fd)
 		    "writable by the daemon's user, or set state_dir)" : "");
 		return -e;
 	}
-	if ((lfd = openat(dfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0640)) < 0) {
+	/* Read-only: flock() needs no more, and a file open for writing
+	 * would keep an admin from remounting the directory read-only. */
+	if ((lfd = openat(dfd, "lock", O_RDONLY | O_CREAT | O_CLOEXEC,
+	    0640)) < 0) {
 		int e = errno;
 
 		fprintf(stderr, "acct2syslog: cannot create %s/lock: %s\n", dir,
@@ -367,7 +364,8 @@ report_failure(const struct forwarder *fw, const struct sink *sink,
 	*last_log = now;
 	if (state)
 		log_err_errno(rc, "cannot save the position in %s (for %llu s)"
-		    "; sending waits, nothing is lost", state_dir,
+		    "; retrying, messages still go out and are sent again "
+		    "after a crash, nothing is lost", state_dir,
 		    (unsigned long long)(for_us / 1000000));
 	else
 		log_err_errno(rc, "%s fails (for %llu s); retrying, the "
@@ -427,7 +425,7 @@ main(int argc, char **argv)
 	uint64_t failing_since = 0, last_fail_log = 0, last_status = 0;
 	uint64_t retry_at = 0;
 	uint64_t watchdog_us = 0, last_watchdog = 0;
-	bool stopping = false;
+	bool stopping = false, failed_state = false;
 
 	parse_args(argc, argv, &cli);
 	if (!load_config(&cli, &cfg)) {
@@ -524,7 +522,7 @@ main(int argc, char **argv)
 		int timeout;
 
 		if (!stopping && mono >= retry_at) {
-			rc = forwarder_pump(fw, now_realtime_us(), &wait_ms);
+			rc = forwarder_pump(fw, mono, &wait_ms);
 			if (rc == 1)
 				break;		/* --once: at the end */
 			mono = now_monotonic_us();
@@ -532,15 +530,19 @@ main(int argc, char **argv)
 				backoff_ms = backoff_ms == 0 ? RETRY_MIN_MS :
 				    MIN(backoff_ms * 2, cfg.retry_max_ms);
 				retry_at = mono + backoff_ms * 1000ULL;
-				if (failing_since == 0)
+				if (failing_since == 0) {
 					failing_since = mono;
+					failed_state = strcmp(
+					    forwarder_failing(fw), "state") == 0;
+				}
 				report_failure(fw, sink, cfg.state_dir, rc,
 				    mono - failing_since, &last_fail_log, mono);
 				if (strcmp(forwarder_failing(fw), "sink") == 0)
 					sink_reopen(sink);
 			} else if (failing_since != 0) {
 				log_notice("%s works again after %llu s; "
-				    "nothing was lost", sink_describe(sink),
+				    "nothing was lost", failed_state ?
+				    cfg.state_dir : sink_describe(sink),
 				    (unsigned long long)((mono -
 				    failing_since) / 1000000));
 				failing_since = 0;
@@ -593,14 +595,14 @@ main(int argc, char **argv)
 		 * pump), unless the sink is failing. */
 		forwarder_stopping(fw);
 		if (failing_since == 0)
-			forwarder_pump(fw, now_realtime_us(), &wait_ms);
-		rc = forwarder_stop(fw, now_realtime_us(), "stopped by a signal");
+			forwarder_pump(fw, now_monotonic_us(), &wait_ms);
+		rc = forwarder_stop(fw, now_monotonic_us(), "stopped by a signal");
 		if (rc < 0)
 			log_warn_errno(rc, "stopping: could not send the last "
 			    "messages or commit; they will be sent again at the "
 			    "next start");
 	} else if (status == 0) {
-		rc = forwarder_stop(fw, now_realtime_us(), "--once: at the "
+		rc = forwarder_stop(fw, now_monotonic_us(), "--once: at the "
 		    "end of the file");
 		if (rc < 0) {
 			log_err_errno(rc, "could not send everything");

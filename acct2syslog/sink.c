@@ -94,9 +94,11 @@ struct sink {
 	time_t		stamp_second;	/* of stamp, RFC 3164 */
 	char		stamp[64];	/* "Mmm dd hh:mm:ss" */
 
+	/* journal and syslog */
+	ino_t		socket_ino;	/* of the socket we are connected to */
+
 	/* journal */
 	bool		journal_checked; /* journald seen since a flush */
-	ino_t		journal_ino;	/* of the socket we are connected to */
 };
 
 /* Keep the first error of a batch; returns r. */
@@ -266,16 +268,42 @@ journal_check(void)
 	return 0;
 }
 
+/* Wait until the reader of the datagram socket at path has read all we
+ * sent (the kernel charges an unread datagram to its sender), then make
+ * sure the socket is still the one we sent to: a reader that went away
+ * meanwhile dropped what it had not read. */
+static int
+socket_sync(struct sink *s, const char *path)
+{
+	struct stat st;
+	int outq = 0;
+
+	for (int waited_ms = 0; ; waited_ms++) {
+		if (ioctl(s->fd, SIOCOUTQ, &outq) < 0)
+			return -errno;
+		if (outq == 0)
+			break;
+		if (waited_ms >= SINK_SEND_TIMEOUT_S * 1000)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (st.st_ino != s->socket_ino)
+		return -ECONNRESET;
+	return 0;
+}
+
 /* Open, connect or check, as the kind needs; the result also sticks. */
 static int
 sink_connect(struct sink *s)
 {
 	int r = 0;
 
-	switch (s->kind) {
-	case SINK_JOURNAL: {
-		struct stat st;
+	struct stat st;
 
+	switch (s->kind) {
+	case SINK_JOURNAL:
 		if (s->fd >= 0) {
 			close(s->fd);
 			s->fd = -1;
@@ -286,20 +314,24 @@ sink_connect(struct sink *s)
 		}
 		if ((r = unix_connect(JOURNAL_SOCKET, true)) >= 0) {
 			s->fd = r;
-			s->journal_ino = st.st_ino;
+			s->socket_ino = st.st_ino;
 			r = 0;
 		}
 		s->journal_checked = r == 0;
 		break;
-	}
 	case SINK_SYSLOG:
 		if (s->fd >= 0) {
 			close(s->fd);
 			s->fd = -1;
 		}
 		s->pid = getpid();
+		if (stat(s->path, &st) < 0) {
+			r = -errno;
+			break;
+		}
 		if ((r = unix_connect(s->path, true)) >= 0) {
 			s->fd = r;
+			s->socket_ino = st.st_ino;
 			r = 0;
 		}
 		break;
@@ -624,24 +656,10 @@ journal_send(struct sink *s, const struct fmt_journal *j)
 static int
 journal_sync(struct sink *s)
 {
-	struct stat st;
-	int outq = 0;
+	int r;
 
-	for (int waited_ms = 0; ; waited_ms++) {
-		if (ioctl(s->fd, SIOCOUTQ, &outq) < 0)
-			return -errno;
-		if (outq == 0)
-			break;
-		if (waited_ms >= SINK_SEND_TIMEOUT_S * 1000)
-			return -ETIMEDOUT;
-		usleep(1000);
-	}
-	/* Read, or dropped by a journald that went away: a new socket (or
-	 * none) says which. */
-	if (stat(JOURNAL_SOCKET, &st) < 0)
-		return -errno;
-	if (st.st_ino != s->journal_ino)
-		return -ECONNRESET;
+	if ((r = socket_sync(s, JOURNAL_SOCKET)) < 0)
+		return r;
 	return journal_check();
 }
 #endif
@@ -773,11 +791,13 @@ sink_sync(struct sink *sink)
 	if (sink->kind == SINK_JOURNAL && (r = journal_sync(sink)) < 0)
 		return sink_fail(sink, r);
 #endif
-	if (sink->kind != SINK_FILE || !sink->regular ||
-	    sink->fsync != SINK_FSYNC_BATCH)
+	if (sink->kind == SINK_SYSLOG && (r = socket_sync(sink,
+	    sink->path)) < 0)
+		return sink_fail(sink, r);
+	if (sink->kind != SINK_FILE || !sink->regular)
 		return 0;
 	/* fdatasync covers the new size of an appended file. */
-	if (fdatasync(sink->fd) < 0) {
+	if (sink->fsync == SINK_FSYNC_BATCH && fdatasync(sink->fd) < 0) {
 		/* What was written since the last sync may be lost: cut it
 		 * off, and the caller sends it all again. */
 		r = -errno;
@@ -787,6 +807,16 @@ sink_sync(struct sink *sink)
 	}
 	sink->synced_size = sink->batch_start;
 	return 0;
+}
+
+void
+sink_rewind(struct sink *sink)
+{
+	sink->len = 0;
+	if (sink->kind == SINK_FILE) {
+		sink->batch_start = sink->synced_size;
+		(void)file_rollback(sink);
+	}
 }
 
 int

@@ -7,9 +7,10 @@
  * last flush was accepted.  On any error the caller sends the whole batch
  * again after sink_reopen() (a batch may then arrive twice, with identical
  * event ids; never half a message).  The journal sink treats a journald that
- * is not there as an outage, and sink_sync() says everything sent was read
- * by the journald it was sent to (see sink.c).  A syslog send that cannot go within a few seconds (a receiver
- * that does not read) fails with -EAGAIN.  The stdout sink reports a
+ * is not there as an outage; for the journal and syslog sinks sink_sync()
+ * says everything sent was read by the reader it was sent to (see sink.c).
+ * A syslog send that cannot go within a few seconds (a receiver that does
+ * not read) fails with -EAGAIN.  The stdout sink reports a
  * closed pipe as -EPIPE only when the caller ignores SIGPIPE.  Functions
  * return 0 or -errno; a sink is used by one thread.
  */
@@ -76,10 +77,16 @@ int	sink_control(struct sink *sink, const struct fmt_control *c,
 int	sink_flush(struct sink *sink);
 
 /* Make everything flushed since the last sync durable, as the sink can
- * (file: fdatasync, per policy), before the caller commits its position.
- * On an error, everything since the last sync may be lost (the file is
- * cut back to its size then): the caller sends it all again. */
+ * (file: fdatasync, per policy; journal and syslog: read by the reader
+ * it was sent to), before the caller commits its position.  On an error,
+ * everything since the last sync may be lost (the file is cut back to its
+ * size then): the caller sends it all again. */
 int	sink_sync(struct sink *sink);
+
+/* The caller will send everything after its last sync again: drop what
+ * is buffered, and cut a file back to its size at the last sync, so that
+ * it does not hold those messages twice. */
+void	sink_rewind(struct sink *sink);
 
 /* After an error: drop anything buffered, reconnect or reopen. */
 int	sink_reopen(struct sink *sink);

@@ -9,7 +9,7 @@ set -eu
 packages="build-essential autoconf automake libtool pkg-config
 libsystemd-dev liblognorm-dev libestr-dev libfastjson-dev zlib1g-dev acct
 clang libclang-rt-14-dev mandoc hyperfine rsyslog jq debootstrap
-systemd-container"
+systemd-container logrotate"
 
 # Packages that are not installed, one a line.
 missing_packages() {

@@ -68,8 +68,9 @@ faults_run() {
 	return 0
 }
 
-# sent_keys FILE: the same key for every process_end line of a kv file,
-# then its event_id and seq: "comm uid gid pid ppid start event_id seq".
+# sent_keys FILE: for every process_end line of a kv file, its event_id,
+# its seq and the same key: "event_id seq comm uid gid pid ppid start"
+# (the key last: a command name may hold a blank).
 sent_keys() {
 	grep '^event="process_end"' "$1" | awk '
 	function str(k,   v) {
@@ -85,9 +86,9 @@ sent_keys() {
 		name = ""
 		if (match($0, /process_name="([^"\\]|\\.)*"/))
 			name = substr($0, RSTART + 14, RLENGTH - 15)
-		print name, num("user_id"), num("group_id"), num("process_id"),
-		    num("parent_process_id"), substr(str("start_time"), 1, 19),
-		    str("event_id"), num("seq")
+		print str("event_id"), num("seq"), name, num("user_id"),
+		    num("group_id"), num("process_id"),
+		    num("parent_process_id"), substr(str("start_time"), 1, 19)
 	}'
 }
 
@@ -113,11 +114,11 @@ faults_judge() {
 	# What the daemon sent up to the marker (it goes on with the
 	# records written after it until it is stopped).
 	sent_keys "$tmp/out.kv" >"$tmp/sent.all"
-	marker_seq=$(awk '$1 == "a2s-last" { print $8; exit }' "$tmp/sent.all")
-	awk -v m="${marker_seq:-0}" '$8 <= m + 0' "$tmp/sent.all" >"$tmp/sent"
+	marker_seq=$(awk '$3 == "a2s-last" { print $2; exit }' "$tmp/sent.all")
+	awk -v m="${marker_seq:-0}" '$2 <= m + 0' "$tmp/sent.all" >"$tmp/sent"
 	sort "$tmp/oracle" >"$tmp/want"
 	# One key per event_id: a duplicate is judged apart, below.
-	awk '!seen[$7]++' "$tmp/sent" | cut -d' ' -f1-6 | sort >"$tmp/got"
+	awk '!seen[$1]++' "$tmp/sent" | cut -d' ' -f3- | sort >"$tmp/got"
 	written=$(wc -l <"$tmp/oracle")
 	received=$(wc -l <"$tmp/got")
 	missing=$(comm -23 "$tmp/want" "$tmp/got" | wc -l)
