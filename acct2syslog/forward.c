@@ -54,6 +54,7 @@ struct source {
 	bool		at_end;		/* the reader has nothing more now */
 	uint64_t	offset;		/* consumed: in the batch or sent */
 	uint64_t	size_seen;
+	uint64_t	size_max;	/* the largest size seen since opened */
 	uint64_t	grew_us;	/* when size_seen last changed */
 	uint64_t	records;
 };
@@ -523,39 +524,98 @@ record_size_of(const struct source *s)
 	return n ? n : ACCT_RECORD_SIZE;
 }
 
-/* The live file shrank below what was read: truncated.  If its first
- * record is still the one we know, the start was kept (go on at the new
- * end); otherwise it was emptied and written again (read from 0). */
+/* Where the records the kernel appended after a cut that is not on the
+ * record grid begin: step back from size over plausible records of the
+ * stream's version.  The run starts at the cut: the old records below it
+ * are off its grid, so their slots are not plausible. */
+static uint64_t
+find_cut(const struct source *s, uint64_t size, size_t rs)
+{
+	uint8_t rec[ACCT_RECORD_MAX];
+	uint64_t p = size;
+
+	while (p >= rs && pread(s->fd, rec, rs, (off_t)(p - rs)) ==
+	    (ssize_t)rs && acct_plausible(rec, rs) &&
+	    rec[1] == s->id.first[1])
+		p -= rs;
+	return p;
+}
+
+/*
+ * The live file was truncated: it is smaller than what was read, or its
+ * first record changed (emptied and written again, maybe past our
+ * offset).  If the start was kept, read on where the cut was: the size,
+ * or, off the record grid, where the records appended since begin.
+ * Otherwise read it from 0.  What the file held past that point and we
+ * had not read is lost: the event says how many bytes the file lost.
+ */
 static int
 handle_truncation(struct forwarder *f, uint64_t size)
 {
+	struct source *c = &f->cur;
 	struct file_id now_id;
 	struct control_item *it;
-	uint64_t from = f->cur.offset, to;
-	char msg[200];
+	size_t rs = record_size_of(c);
+	uint64_t from = c->offset, to;
+	uint64_t had = MAX(c->offset, MAX(c->size_seen, c->size_max));
+	char msg[300];
 	int rc;
 
-	if ((rc = follow_identify(f->cur.fd, &now_id)) < 0)
+	if ((rc = follow_identify(c->fd, &now_id)) < 0)
 		return rc;
-	if (file_id_same_content(&now_id, &f->cur.id))
-		to = size - size % record_size_of(&f->cur);
-	else
+	if (!file_id_same_content(&now_id, &c->id))
 		to = 0;
-	f->cur.id = now_id;
-	f->cur.offset = to;
-	f->cur.size_seen = size;
-	snprintf(msg, sizeof(msg), "%s shrank from %" PRIu64 " to %" PRIu64
-	    " bytes; reading on at offset %" PRIu64 "; records written "
-	    "before the truncation and not yet read are lost", f->cur.path,
-	    from, size, to);
-	it = queue_control(f, FMT_TRUNCATED, PRIO_WARNING,
-	    f->cur.path, msg);
+	else if (size % rs != 0)
+		to = find_cut(c, size, rs);
+	else
+		to = size;
+	c->id = now_id;
+	c->offset = to;
+	c->size_seen = c->size_max = size;
+	snprintf(msg, sizeof(msg), "%s was truncated (%s; %" PRIu64
+	    " bytes now); reading on at offset %" PRIu64 "; records written "
+	    "before the truncation and not yet read are lost", c->path,
+	    to == 0 ? "written again from the start" : "its start kept",
+	    size, to);
+	it = queue_control(f, FMT_TRUNCATED, PRIO_WARNING, c->path, msg);
 	if (it != NULL) {
 		it->c.has = FMT_HAS_OFFSET | FMT_HAS_BYTES;
 		it->c.offset = from;
-		it->c.bytes = from - size;
+		it->c.bytes = had > to ? had - to : 0;
 	}
-	return source_reopen(&f->cur, f->o.once);
+	return source_reopen(c, f->o.once);
+}
+
+/* Was the live file emptied and written again since we looked?  Its size
+ * changed and its first record is another. */
+static bool
+rewritten(struct source *c, uint64_t size)
+{
+	struct file_id now_id;
+
+	if (size == c->size_seen || !c->id.has_first ||
+	    follow_identify(c->fd, &now_id) < 0 || !now_id.has_first)
+		return false;
+	return !file_id_same_content(&now_id, &c->id);
+}
+
+/* Before reading on in the live file: was it truncated, or emptied and
+ * written again, since we looked? */
+static int
+check_truncation(struct forwarder *f)
+{
+	struct source *c = &f->cur;
+	struct stat st;
+
+	if (c->final)
+		return 0;
+	if (fstat(c->fd, &st) < 0)
+		return -errno;
+	if ((uint64_t)st.st_size < c->offset ||
+	    rewritten(c, (uint64_t)st.st_size))
+		return handle_truncation(f, (uint64_t)st.st_size);
+	c->size_max = MAX(c->size_max, (uint64_t)st.st_size);
+	return 0;
 }
 
 /* Open the file to read after cur: the next rotated one, or the path.
@@ -750,6 +810,9 @@ forwarder_pump(struct forwarder *f, uint64_t now_us, unsigned *ret_wait_ms)
 	uint64_t wait_us = SEC;
 	int rc;
 
+	if (f->n_batch == 0 && f->n_ctl == 0 &&
+	    (rc = check_truncation(f)) < 0)
+		return rc;
 	for (int round = 0; round < PUMP_BATCHES; round++) {
 		if ((rc = deliver(f, now_us)) < 0)
 			return rc;
