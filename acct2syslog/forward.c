@@ -100,6 +100,7 @@ struct forwarder {
 	uint64_t	replay_until, replayed;
 	char		*start_message;
 	uint64_t	start_offset;
+	bool		start_warn;	/* the state file was damaged */
 	bool		start_seq_doubt;
 	uint64_t	start_doubt_seq;
 	bool		once_done;
@@ -398,8 +399,8 @@ queue_start(struct forwarder *f)
 		    f->replayed);
 	else
 		snprintf(msg, sizeof(msg), "%s", f->start_message);
-	it = queue_control(f, FMT_FORWARDER_START, PRIO_NOTICE,
-	    f->cur.path, msg);
+	it = queue_control(f, FMT_FORWARDER_START,
+	    f->start_warn ? PRIO_WARNING : PRIO_NOTICE, f->cur.path, msg);
 	if (it != NULL) {
 		it->c.has = FMT_HAS_OFFSET | FMT_HAS_RECORDS;
 		it->c.offset = f->start_offset;
@@ -930,6 +931,51 @@ queue_gap(struct forwarder *f, const struct state *saved)
 	}
 }
 
+/* The state file is damaged: what the old stream sent is unknown, so a
+ * new stream reads from the start.  If the path was rotated (while we were
+ * down, say), records written after the last commit may be in the newest
+ * rotated file: read it whole, then the path (open_next() with f->todo
+ * empty).  What the old stream sent of it goes again, in the new stream;
+ * a compressed one was rotated long before and is not read. */
+static int
+start_damaged(struct forwarder *f)
+{
+	char **sib = NULL;
+	size_t n_sib = 0;
+	const char *base;
+	char msg[300];
+	int rc;
+
+	f->start_warn = true;
+	if ((rc = follow_siblings(f->path, &sib, &n_sib)) < 0)
+		return rc;
+	if (n_sib > 0 && source_open(&f->cur, sib[0], 0, f->o.once) == 0) {
+		if (!f->cur.compressed) {
+			/* As resume() does: drained like a file renamed
+			 * away (the kernel may still write to it). */
+			f->cur.final = false;
+			f->cur.was_live = true;
+			/* Its name only: control strings are cut to 128
+			 * bytes, and the file field has the whole path. */
+			base = strrchr(sib[0], '/');
+			snprintf(msg, sizeof(msg), "the state file was damaged: "
+			    "a new stream, from the start of the rotated %s, "
+			    "then the live file", base ? base + 1 : sib[0]);
+			f->start_message = strdup(msg);
+			follow_siblings_free(sib, n_sib);
+			return 0;
+		}
+		source_close(&f->cur);
+	}
+	follow_siblings_free(sib, n_sib);
+	if ((rc = source_open(&f->cur, f->path, 0, f->o.once)) < 0)
+		return rc;
+	f->cur.live = f->cur.was_live = true;
+	f->start_message = strdup("the state file was damaged: a new stream, "
+	    "from the start of the file");
+	return 0;
+}
+
 int
 forwarder_new(const struct forward_options *o, struct forwarder **ret)
 {
@@ -959,12 +1005,16 @@ forwarder_new(const struct forward_options *o, struct forwarder **ret)
 	if (loaded < 0) {
 		if ((rc = state_new_stream(&f->st)) < 0)
 			goto fail;
-		if ((rc = source_open(&f->cur, f->path, 0, o->once)) < 0)
-			goto fail;
-		f->cur.live = f->cur.was_live = true;
-		f->start_message = strdup(loaded == -ENOENT ?
-		    "first start: a new stream" : "the state file was "
-		    "damaged: a new stream, from the start of the file");
+		if (loaded == -EBADMSG) {
+			if ((rc = start_damaged(f)) < 0)
+				goto fail;
+		} else {
+			if ((rc = source_open(&f->cur, f->path, 0,
+			    o->once)) < 0)
+				goto fail;
+			f->cur.live = f->cur.was_live = true;
+			f->start_message = strdup("first start: a new stream");
+		}
 	} else {
 		f->st = saved;
 		f->seq = saved.seq;
