@@ -452,6 +452,8 @@ queue_heartbeat(struct forwarder *f, uint64_t latency_us)
 	queue_control(f, FMT_HEARTBEAT, PRIO_INFO, f->cur.path, msg);
 }
 
+static int	check_truncation(struct forwarder *f);
+
 /* Read records into the batch until it is full, the file has nothing more
  * for now, or a control event must go between. */
 static int
@@ -461,6 +463,10 @@ fill(struct forwarder *f, uint64_t now_us)
 	uint64_t latency;
 	int rc;
 
+	/* Right before reading: nothing is read at an offset of a file
+	 * that was truncated or written again meanwhile. */
+	if (f->n_batch == 0 && f->n_ctl == 0 && (rc = check_truncation(f)) < 0)
+		return rc;
 	while (f->n_batch < f->o.batch_records && f->n_ctl == 0) {
 		struct acct_event *ev = &f->batch[f->n_batch];
 
@@ -811,9 +817,6 @@ forwarder_pump(struct forwarder *f, uint64_t now_us, unsigned *ret_wait_ms)
 	uint64_t wait_us = SEC;
 	int rc;
 
-	if (f->n_batch == 0 && f->n_ctl == 0 &&
-	    (rc = check_truncation(f)) < 0)
-		return rc;
 	for (int round = 0; round < PUMP_BATCHES; round++) {
 		if ((rc = deliver(f, now_us)) < 0)
 			return rc;
