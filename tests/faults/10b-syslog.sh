@@ -40,14 +40,6 @@ EOS
 cat >>"$tmp/workload.sh" <<'EOS'
 ACCT_TEST_PRIVATE_NS=1
 . "$top_srcdir/tests/integration/lib-services.sh"
-# The daemon with the syslog sink of $tmp/a2s.conf (daemon_start's --sink
-# file:... would send it back to /dev/log).
-syslog_daemon_start() {
-	"$daemon" --foreground --config "$tmp/a2s.conf" \
-	    --file "$tmp/acct/pacct" --state-dir "$tmp/state" \
-	    2>>"$tmp/daemon.err" &
-	dpid=$!
-}
 in_rsyslog() {
 	grep -q "$1" "$tmp/rs.out" 2>/dev/null
 }
@@ -65,7 +57,9 @@ phase() {
 start_rsyslog "$tmp/rs" "$tmp/log" "$tmp/rs.out" ||
     echo "rsyslogd did not start" >>"$tmp/fail"
 accounting_on
-syslog_daemon_start
+# The sink of $tmp/a2s.conf (a --sink syslog would send it back to
+# /dev/log).
+sink= config=$tmp/a2s.conf daemon_start
 wait_for 10 in_rsyslog 'event="forwarder_start"' || :
 load_start
 sleep_ms 300 700

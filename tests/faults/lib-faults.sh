@@ -203,12 +203,15 @@ accounting_on() {
 	accton "${1:-$tmp/acct/pacct}" >/dev/null
 }
 
-# daemon_start [OPTION...]: acct2syslog on $tmp/acct/pacct into the kv
-# file $tmp/out.kv, in the background ($dpid).  Options are added last.
+# daemon_start [OPTION...]: acct2syslog on $tmp/acct/pacct, in the
+# background ($dpid), with the configuration $config (none by default),
+# into the sink $sink (default: the kv file $tmp/out.kv; set it empty to
+# take the sink from the configuration).  Options are added last.
 daemon_start() {
 	"$daemon" --foreground --config "${config:-/dev/null}" \
 	    --file "$tmp/acct/pacct" --state-dir "$tmp/state" \
-	    --sink "file:$tmp/out.kv" "$@" 2>>"$tmp/daemon.err" &
+	    ${sink-"--sink=file:$tmp/out.kv"} ${sink:+"--sink=$sink"} "$@" \
+	    2>>"$tmp/daemon.err" &
 	dpid=$!
 }
 
