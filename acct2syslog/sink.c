@@ -275,15 +275,19 @@ journal_check(void)
 static int
 socket_sync(struct sink *s, const char *path)
 {
+	uint64_t deadline = timefmt_now_us(CLOCK_MONOTONIC) +
+	    SINK_SEND_TIMEOUT_S * 1000000ULL;
 	struct stat st;
 	int outq = 0;
 
-	for (int waited_ms = 0; ; waited_ms++) {
+	/* The deadline is on the clock, not a count of sleeps: under load
+	 * each sleep lasts longer than asked. */
+	for (;;) {
 		if (ioctl(s->fd, SIOCOUTQ, &outq) < 0)
 			return -errno;
 		if (outq == 0)
 			break;
-		if (waited_ms >= SINK_SEND_TIMEOUT_S * 1000)
+		if (timefmt_now_us(CLOCK_MONOTONIC) >= deadline)
 			return -ETIMEDOUT;
 		usleep(1000);
 	}
