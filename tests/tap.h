@@ -5,6 +5,9 @@
  *	ok(x == 1, "x is one");
  *	is_int(got, want, "count");
  *	is_str(got, want, "name");
+ *	skip(2, "no journald here");	(two points that cannot run)
+ *	todo_start("known defect");	(failures below count as TODO)
+ *	todo_end();
  *	return done_testing();
  *
  * Single-file, header-only; one test program uses it at a time.
@@ -19,6 +22,7 @@
 #include <string.h>
 
 static int tap_run, tap_failed, tap_planned;
+static const char *tap_todo;	/* the reason while in a TODO block */
 
 static inline void
 plan(int n)
@@ -41,15 +45,42 @@ ok(int pass, const char *fmt, ...)
 	va_list ap;
 
 	tap_run++;
-	if (!pass)
+	if (!pass && tap_todo == NULL)
 		tap_failed++;
 	printf("%sok %d - ", pass ? "" : "not ", tap_run);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
+	if (tap_todo != NULL)
+		printf(" # TODO %s", tap_todo);
 	printf("\n");
 	fflush(stdout);
 	return pass;
+}
+
+/* n points that cannot run here, each "ok N # SKIP why". */
+static inline void
+skip(int n, const char *why)
+{
+	for (int i = 0; i < n; i++) {
+		tap_run++;
+		printf("ok %d # SKIP %s\n", tap_run, why);
+	}
+	fflush(stdout);
+}
+
+/* The points until todo_end() are known to fail (TAP TODO): reported, not
+ * counted as failures.  A TODO that passes is reported too (XPASS). */
+static inline void
+todo_start(const char *why)
+{
+	tap_todo = why;
+}
+
+static inline void
+todo_end(void)
+{
+	tap_todo = NULL;
 }
 
 __attribute__((format(printf, 1, 2))) static inline void

@@ -95,7 +95,7 @@ test_names(void)
 	char line[FMT_LINE_MAX], want[256];
 
 	if (names_new(&ctx.names) < 0 || pw == NULL) {
-		ok(1, "# SKIP no names");
+		skip(1, "no names");
 		return;
 	}
 	ev.uid = ev.gid = 0;
