@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * accounting.h: is the kernel's process accounting alive, and turning it on.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * conf.h: the daemon's settings (config.c implements it; the header is
  * not called config.h because that name is autoconf's, and a header next

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * config.c: the daemon's settings, from the defaults, a config file and the
  * command line.

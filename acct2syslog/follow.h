@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * follow.h: which file is which.  An accounting file is known by device,
  * inode and its first record (struct file_id), never by its name: after a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * forward.c: the forwarder's one loop: fill a batch from the current file,
  * send it, commit; between batches, control events, each committed on its

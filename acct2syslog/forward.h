@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * forward.h: the forwarder: read the accounting file, send, commit.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * log.c: one line per message on stderr, with a journald priority prefix
  * when systemd is listening.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * log.h: the daemon's own diagnostics (not the forwarded messages).
  *

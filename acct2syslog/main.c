@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * acct2syslog: follow the process accounting file and forward every record
  * as a structured message (DESIGN.md).  This file is the program around

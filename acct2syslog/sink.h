@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sink.h: where messages go: journald, a syslog socket, a file, stdout.
  *

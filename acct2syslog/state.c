@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * state.c: the state file.  Text, one "key=value" a line, so that an
  * operator can read it; the last line is "crc=" and the CRC-32 of all the

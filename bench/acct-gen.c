@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * acct-gen: write a large, realistic process accounting file.
  *

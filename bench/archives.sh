@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # lastcomm-ng reading what acct2syslog forwarded, against the targets of
 # the issue: a syslog text archive >= 500,000 lines/s, JSON lines
 # >= 1,000,000 lines/s, the journal with a field match >= 100,000

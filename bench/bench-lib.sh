@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bench-lib.sh: what the acct2syslog benchmarks share (POSIX sh, sourced
 # after BENCH_NAME is set).  Run from the top of a build tree, or with
 # BUILD_DIR set to it; work files go to BENCH_DIR (default bench/out of the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The acct2syslog benchmarks, one after the other, and one table of the
 # figures against the targets:
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * exit-storm: processes that exit at a fixed rate, each noting when.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # acct2syslog at rest: wake-ups and memory on a quiet accounting file
 # (targets: no busy wake-ups, at most one poll per second; RSS under
 # 8 MiB).  Run it as root from the top of a build tree:

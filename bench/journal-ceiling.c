@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * journal-ceiling: how fast journald takes in the messages of acct2syslog,
  * with nothing else in the way.  The first N records of a pacct file are

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # acct2syslog's journal sink against journald's own ingest ceiling (target:
 # the daemon reaches >= 90 % of it).  Run it as root from the top of a
 # build tree:

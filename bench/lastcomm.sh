@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # lastcomm-ng against GNU lastcomm on a 2,000,000-record v3 file: checks
 # that both print the same bytes, then measures the targets of issue 3
 # (full listing >= 20x, --user >= 50x, JSON >= 1,000,000 records/s, peak

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # acct2syslog's live latency: from a process's exit to its message in the
 # sink, at a steady RATE exits per second for SECONDS seconds (target: p99
 # under 50 ms at 1,000 exits/s).  Run it as root from the top of a build

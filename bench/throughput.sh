@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # acct2syslog catching up on a backlog: a 2,000,000-record v3 file sent
 # with --once to the file sink in JSON (target: >= 1,000,000 records/s),
 # and for information in kv, and to stdout (/dev/null) in both.  Run it

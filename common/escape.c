@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * escape.c: the #ooo escaping of DESIGN.md, on the output hot path.
  */

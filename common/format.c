@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * format.c: the output hot path.  No stdio, no allocation: numbers, times
  * and escapes are written straight into the caller's buffer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * format.h: one accounting record as a message, in the three encodings of
  * DESIGN.md "Message schema" (version 1): a kv line, an ECS JSON object,

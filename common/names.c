@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * names.c: id-to-name caches.  Open addressing, one table per kind.
  */

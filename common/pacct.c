@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pacct.c: read a stream of accounting records, forwards or backwards.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pacct.h: iterate the records of a process accounting stream.
  *

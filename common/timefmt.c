@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * timefmt.c: calendar arithmetic for the output hot path.
  */

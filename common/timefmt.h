@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * timefmt.h: RFC 3339 timestamps in UTC, fast and without the C library's
  * time zone machinery.  Pure functions, thread safe.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz-config: libFuzzer target for the daemon's two text parsers,
  * config_load() (conf.h) and state_load() (state.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz-pacct: libFuzzer target for the record decoder and the stream reader.
  *

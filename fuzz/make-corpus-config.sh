@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Remake the seed corpus of fuzz-config in fuzz/corpus-config/: config files
 # (first byte 0x00, or 0x02 to load onto non-defaults) from the example and
 # a few single keys, good and bad; state files (0x01) as state_save()

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Remake the seed corpus of fuzz-pacct in fuzz/corpus/: a few records of
 # each version and byte order, GNU acct's own conversions, gzip (one and two
 # members, and cut short), a truncated file, a hole and garbage between

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * entry.h: one message of a forwarded archive, rebuilt: a record (event
  * process_end) or a control event, from the fields of the message schema

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * journal.c: the journal as a source, through sd-journal.  acct2syslog's
  * journal sink writes each message as ACCT_<FIELD> fields (docs/schema.md

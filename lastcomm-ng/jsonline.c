@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jsonline.c: acct2syslog's JSON lines (docs/schema.md "JSON encoding")
  * back into entries.

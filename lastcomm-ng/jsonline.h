@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jsonline.h: one line of a JSON archive (acct2syslog's JSON encoding,
  * docs/schema.md) back into an entry.

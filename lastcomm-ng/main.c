@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * lastcomm-ng: list the commands that ran, from process accounting files.
  *

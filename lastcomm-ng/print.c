@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * print.c: lastcomm-ng's printers.  The lastcomm format is the hot path of
  * a full listing, so it is built by hand into one buffer per line.

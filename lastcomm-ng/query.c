@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * query.c: record filters, with GNU lastcomm's name matching.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rulebase.c: the adapter to liblognorm (and the libfastjson objects it
  * answers with); their camelCase stays in this file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rulebase.h: lines of a syslog text archive (rsyslog's file formats)
  * back into entries, through liblognorm and rules/acct2syslog.rulebase.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * source-internal.h: what the kinds of source share with source.c (not
  * for the rest of lastcomm-ng).  A source is a struct source whose ops do

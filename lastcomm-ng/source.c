@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * source.c: archive files, read as lines (gzip or not: zlib reads both)
  * and handed to the parser of their kind; pacct archives through the

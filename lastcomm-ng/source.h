@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * source.h: where lastcomm-ng's messages come from besides a pacct file
  * read directly: forwarded archives, each possibly gzip-compressed, whose

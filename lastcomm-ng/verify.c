@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * verify.c: per stream, the digest of every seq seen, in a window indexed
  * by seq - base (0: absent) that may only grow while it stays within

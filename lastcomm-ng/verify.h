@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * verify.h: --verify, the integrity of forwarded streams (DESIGN.md
  * "Integrity: stream and seq").

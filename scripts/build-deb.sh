@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Build the Debian package from a clean copy of the tree and check it with
 # lintian: scripts/build-deb.sh [--check] [--keep] [--out DIR]
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Install what the project needs to build and test, on Debian (12 first),
 # with apt-get.  Already-installed packages are fine offline; only a
 # package that is missing and cannot be installed is an error.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Quick start on a fresh Debian 12 machine, as root: install the build
 # dependencies, build, make sure process accounting is on, and run
 # acct2syslog in the foreground on the live accounting file, printing each

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The project's test command: install the build dependencies
 # (scripts/install-deps.sh), regenerate the build system, configure in a
 # build directory with the flags given, build, run "make check", and show

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib.sh: shared helpers for the shell tests (POSIX sh; sourced, not run).
 #
 #	. "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # End to end, the way a user meets acct2syslog: build the Debian package
 # (scripts/build-deb.sh, lintian included), debootstrap a minimal Debian 12
 # with acct and rsyslog, boot it with systemd-nspawn, install the package

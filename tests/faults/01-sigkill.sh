@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 1: SIGKILL acct2syslog at random moments (5 to 200 ms after it
 # starts: while it reads, between a send and its commit, while it writes
 # the state) while about 1000 processes a second exit; start it again

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 2: the state file damaged while the daemon is down, as a power cut
 # leaves it: empty (after a clean stop), cut in the middle of a line
 # (after a SIGKILL), or its bytes all zero (after a SIGKILL).  About 1000

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 3: the state directory cannot be written, while about 1000
 # processes a second exit: first its filesystem is full (a 64 KiB tmpfs,
 # filled up), then it is read-only (mount -o remount,ro).  Each time the

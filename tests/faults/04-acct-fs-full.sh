@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 4: the accounting filesystem nearly full, while about 1000
 # processes a second exit.  The accounting file is on a 1 MiB tmpfs of
 # its own; the kernel's thresholds in /proc/sys/kernel/acct keep their

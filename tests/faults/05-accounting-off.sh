@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 5: process accounting stops behind the daemon's back, while about
 # 1000 processes a second exit: first the accounting filesystem (a tmpfs
 # of its own) is remounted read-only, which makes the kernel close the

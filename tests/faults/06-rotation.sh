@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 6: the accounting file rotated under a burst of exits, three ways,
 # each a sub-run of its own (own files, own daemon, own row):
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 7: the live accounting file truncated under the daemon, while the
 # kernel goes on appending (it writes with O_APPEND, so at the new end):
 #

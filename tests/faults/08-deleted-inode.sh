@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 8: the accounting file deleted while the kernel still writes to it,
 # and an inode number used again by a new file.  Three sub-runs:
 #

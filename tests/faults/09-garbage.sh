@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 9: bytes that are not records written into the live file while the
 # kernel appends to it (about 1000 processes a second exit): garbage of
 # 100 and 128 bytes, one and three 64-byte all-zero records, 10 stray

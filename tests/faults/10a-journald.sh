@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 10a: journald goes away under the journal sink.  A private
 # journald (lib-services.sh, in a mount namespace of the test's own)
 # takes the daemon's messages while about 1000 processes a second exit;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 10b: the syslog socket goes wrong under the syslog sink, while
 # about 1000 processes a second exit.  A private rsyslogd (lib-services.sh)
 # reads the socket $tmp/log; then, in turn:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 10c: the file sink's filesystem fills up.  The kv file is on a
 # tmpfs of 4 MiB (in a mount namespace of the test's own); while about
 # 1000 processes a second exit, a filler takes every free byte of it, so

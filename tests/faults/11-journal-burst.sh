@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 11: a burst of 20,000 exits in a few seconds with the journal
 # sink, into a private journald left at its own rate limit defaults
 # (RateLimitIntervalSec=30s, RateLimitBurst=10000: no RateLimit line in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 12: a second acct2syslog started on the state directory of one
 # that runs, while about 1000 processes a second exit: by the same path,
 # by the path spelt otherwise (a trailing "/.") and through a symlink, and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 13: a very large backlog.  The accounting file holds 1 M records
 # (64 MiB; 16 M, 1 GiB, with ACCT_FAULTS_SOAK=1) made by acct-gen before
 # the daemon first starts, then the kernel's own records after them.  The

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault 14: the real-time clock stepped while the daemon forwards and
 # about 1000 processes a second exit: back by an hour for 4 s, then to the
 # true time, then ahead by an hour for 3 s, then to the true time again

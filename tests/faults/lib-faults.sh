@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib-faults.sh: the frame of the fault suite (sourced after lib.sh and
 # integration/lib-daemon.sh).  A case
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # archive-pipeline.sh: the real pipeline, as contrib/rsyslog ships it.
 # acct2syslog (syslog sink) -> a host-side rsyslog on its own socket
 # (contrib/rsyslog/host.conf) -> TCP on loopback -> a central rsyslog that

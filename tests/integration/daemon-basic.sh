@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # daemon-basic.sh: acct2syslog on the live accounting file of a private pid
 # namespace: N processes give exactly N process_end messages, in file
 # order, with seq 1, 2, 3, ... and event_id = stream:seq, between a

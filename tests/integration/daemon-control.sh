@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # daemon-control.sh: the control events that watch the kernel and the
 # files, and how the daemon is run.  In a private pid and mount namespace:
 # accounting off (no heartbeat comes back: accounting_off at error

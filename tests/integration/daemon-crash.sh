@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # daemon-crash.sh: SIGKILL acct2syslog at random moments while processes
 # keep exiting, start it again, 20 times; then let it catch up and stop it.
 # Every record of the file must have been forwarded; a record sent twice

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # daemon-errors.sh: acct2syslog refuses what it cannot do with one clear
 # line naming the thing and what to do, and a non-zero status: unknown
 # options, a bad configuration (file:line), an unreadable or missing

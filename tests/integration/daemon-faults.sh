@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # daemon-faults.sh: a file that goes wrong under a running acct2syslog: a
 # record written in two parts, garbage, a zero-filled hole, a misaligned
 # run, truncation.  Each is reported as a control event with its offset

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # daemon-outage.sh: the log system goes away under a running acct2syslog
 # while processes keep exiting, and comes back: nothing is lost.  First a
 # real journald (private, in a mount namespace of the test's own) stopped

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # daemon-rotation.sh: rotation while processes keep exiting, the way Debian
 # does it (savelog renames pacct to pacct.0 and makes a new pacct, then
 # accounting is stopped and started on it) and the way RHEL does it

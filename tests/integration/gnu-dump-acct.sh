@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gnu-dump-acct.sh: our decoder against GNU acct's dump-acct, the oracle,
 # on the fixtures of tests/fixtures (real kernel records, converted by
 # dump-acct to every version and byte order; see its README.md).

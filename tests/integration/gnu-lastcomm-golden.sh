@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gnu-lastcomm-golden.sh: lastcomm-ng's default output against GNU lastcomm's, byte
 # for byte, on the same files with the same options (docs/gnu-lastcomm-notes.md
 # says what GNU does and why each case is here).

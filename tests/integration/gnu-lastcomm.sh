@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gnu-lastcomm.sh: lastcomm-ng's default output is GNU lastcomm's, byte for
 # byte, on every fixture GNU reads correctly and on a generated file, for
 # each option GNU has.  GNU lastcomm is the oracle.

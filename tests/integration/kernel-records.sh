@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # kernel-records.sh: the running kernel's own accounting records, decoded.
 #
 # Runs processes with known outcomes in a private pid namespace whose

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # lastcomm-ng-follow.sh: --follow prints records as they are appended, waits
 # for a record written in two pieces, and survives a rotation without
 # losing what the kernel still wrote to the renamed file.

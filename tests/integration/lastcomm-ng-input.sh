@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # lastcomm-ng-input.sh: lastcomm-ng on good and bad input.
 #
 # Every bad input gives one line on stderr that names the file, the other

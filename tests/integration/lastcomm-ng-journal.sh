@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # lastcomm-ng-journal.sh: lastcomm-ng reads the journal (sd-journal).  A
 # journald of our own (lib-services.sh: a private mount namespace, tmpfs
 # over /run) receives accounting files of every record version through

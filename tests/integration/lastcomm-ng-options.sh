@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # lastcomm-ng-options.sh: every option beyond GNU lastcomm's, checked
 # against an independent oracle: the same fixture decoded field by field
 # by tools/acct-fields and selected with awk.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib-daemon.sh: helpers for the tests of the acct2syslog daemon (sourced
 # after lib.sh).  The daemon runs inside a private pid namespace whose
 # process accounting goes to a file of the test, so the host's accounting

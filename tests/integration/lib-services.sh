@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib-services.sh: a private rsyslogd and a private journald for the tests
 # (POSIX sh, sourced after lib.sh).  Nothing of the host is touched: rsyslog
 # listens on a socket in the test's folder and writes there; journald runs

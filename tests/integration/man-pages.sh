@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # man-pages.sh: the manual pages are valid mdoc (mandoc -Tlint, warnings
 # and worse) and describe every option the program's --help lists, and
 # acct2syslog.conf(5) every key the example configuration has.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # sink-journal.sh: the journal sink against a real systemd-journald, started
 # here in a private mount namespace (see lib-services.sh), so the host's
 # journal is not touched.  journalctl, reading journald's files, is the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # sink-syslog.sh: the syslog sink against a real rsyslogd (private, on a
 # socket in the test's folder; see lib-services.sh).  rsyslog's own parsers
 # are the oracle for the framing: what it understood (facility, severity,

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # splunk-addon.pl: the checks of splunk-addon.sh (which makes the data and
 # runs this).  Prints one result a line: "ok<TAB>what", "not ok<TAB>what",
 # then "diag<TAB>why" lines; the shell turns them into TAP.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # splunk-addon.sh: contrib/splunk/TA-acct2syslog against the messages it
 # is for.  acct2syslog forwards the records of the fixtures, of acct-gen
 # and of hand-made records with nasty command names (quotes, backslashes,

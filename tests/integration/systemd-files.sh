@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # systemd-files.sh: systemd/acct2syslog.service is hardened as the issue
 # asks (systemd-analyze security --offline: exposure 2.0 or lower; the
 # settings the daemon relies on are there), and systemd/acct2syslog.catalog

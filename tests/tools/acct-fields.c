@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * acct-fields: print what the common reader decodes from pacct files.
  * A test tool, never installed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * notify-recv: stand in for systemd's notification socket in the tests.
  * Binds a datagram socket at PATH and prints every message it receives,

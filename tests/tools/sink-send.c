@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sink-send: send synthetic records through one sink, for the shell tests.
  * A test tool, never installed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mkrec.h: write raw accounting records field by field, for tests.  The
  * offsets are spelled out here again, on purpose: a test that borrowed the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test-accounting: the heartbeat, accounting_enable() and the pause mirror,
  * against the real kernel.  Every part that turns accounting on runs as

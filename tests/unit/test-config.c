@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test-config: the daemon's settings: the defaults, every key with good and
  * bad values, ranges at their edges, the file syntax (quotes, comments,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test-escape: the #ooo escaping is exact and reversible for every byte.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test-format: the three encodings of the message schema.  JSON output is
  * read back with libfastjson, an independent parser.

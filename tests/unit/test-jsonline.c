@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test-jsonline: JSON lines back into entries.  The real formatter is the
  * oracle: a record or control event written by fmt_json() or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test-pacct: the stream reader on plain, gzip and piped streams, forwards
  * and backwards, and on every kind of bad input.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test-rulebase: lines of a syslog text archive back into entries through
  * the rulebases of rules/ and liblognorm.  The real formatter is the oracle: a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test-sink: every sink delivers exactly what the formatter makes, reports
  * every failure, and never leaves half a line behind.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test-state: the forwarder's state file survives a round trip, is
  * replaced atomically, and is refused in every damaged form.

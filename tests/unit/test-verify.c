@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test-verify: --verify finds what is missing, what is duplicated (alike
  * or not), what came out of order, and lists what the forwarder admitted;
