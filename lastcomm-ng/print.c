@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "macro.h"
 #include "print.h"
 #include "query.h"
 #include "timefmt.h"
@@ -43,13 +44,13 @@ put_bytes(char *d, const char *s, size_t n)
 	return d + n;
 }
 
-/* Copy s into d padded with spaces to width, cut at width. */
+/* len bytes of s in lastcomm's view ('?' for each byte that is not
+ * printable ASCII) into d, cut at width and padded with spaces to it. */
 static char *
-put_padded(char *d, const char *s, size_t width)
+put_padded(char *d, const char *s, size_t len, size_t width)
 {
-	size_t n = strnlen(s, width);
+	size_t n = esc_view(d, width + 1, s, len, ESC_VIEW_LASTCOMM, NULL);
 
-	memcpy(d, s, n);
 	memset(d + n, ' ', width - n);
 	return d + width;
 }
@@ -120,17 +121,11 @@ minute_text(struct printer *p, time_t t)
 static size_t
 line_lastcomm(struct printer *p, const struct acct_event *ev, char *line)
 {
+	const char *user, *tty;
 	char *d = line, buf[12];
-	size_t i;
 
 	/* The name, non-printing bytes shown as '?', in 16 columns. */
-	for (i = 0; i < ev->comm_len; i++) {
-		unsigned char c = (unsigned char)ev->comm[i];
-
-		*d++ = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	for (; i < 16; i++)
-		*d++ = ' ';
+	d = put_padded(d, ev->comm, ev->comm_len, 16);
 	*d++ = ' ';
 	*d++ = ev->flags & ACCT_FLAG_SU ? 'S' : ' ';
 	*d++ = ev->flags & ACCT_FLAG_FORK ? 'F' : ' ';
@@ -146,9 +141,11 @@ line_lastcomm(struct printer *p, const struct acct_event *ev, char *line)
 		d = put_uint(d, ev->swaps, 4);
 		d = put_bytes(d, "swp ", 4);
 	} else {
-		d = put_padded(d, query_user_text(&p->ctx, ev->uid, buf), 8);
+		user = query_user_text(&p->ctx, ev->uid, buf);
+		tty = query_tty_text(&p->ctx, ev->tty);
+		d = put_padded(d, user, strnlen(user, 8), 8);
 		*d++ = ' ';
-		d = put_padded(d, query_tty_text(&p->ctx, ev->tty), 8);
+		d = put_padded(d, tty, strnlen(tty, 8), 8);
 		*d++ = ' ';
 	}
 	d = put_seconds_2(d, ev->user_ticks + ev->sys_ticks, ev->ahz);
@@ -158,6 +155,16 @@ line_lastcomm(struct printer *p, const struct acct_event *ev, char *line)
 		d += sprintf(d, " %d %d", (int32_t)ev->pid, (int32_t)ev->ppid);
 	*d++ = '\n';
 	return (size_t)(d - line);
+}
+
+/* A name from the record or the archive (user, group, tty, host: at
+ * most NAMES_MAX bytes are shown) in the text view, in buf. */
+static const char *
+shown(char buf[ESC_VIEW_MAX(NAMES_MAX)], const char *s)
+{
+	esc_view(buf, ESC_VIEW_MAX(NAMES_MAX), s, strnlen(s, NAMES_MAX),
+	    ESC_VIEW_TEXT, NULL);
+	return buf;
 }
 
 /* "2026-11-21 05:27:03", local or UTC. */
@@ -176,25 +183,24 @@ static size_t
 line_long(struct printer *p, const struct acct_event *ev, char *line)
 {
 	uint64_t elapsed = acct_elapsed_us(ev);
-	char *d = line, buf[12], status[32], name[ESC_MAX(ACCT_COMM_MAX) + 1];
-	size_t n;
+	char *d = line, buf[12], status[32], name[ESC_VIEW_MAX(ACCT_COMM_MAX)];
+	char user[ESC_VIEW_MAX(NAMES_MAX)], tty[ESC_VIEW_MAX(NAMES_MAX)];
 
 	if (p->show_host) {
-		const char *host = p->ctx.host ? p->ctx.host : "-";
-		char shown[ESC_MAX(NAMES_MAX) + 1];
+		char host[ESC_VIEW_MAX(NAMES_MAX)];
 
-		n = esc_escape(shown, host, strnlen(host, NAMES_MAX), 0);
-		d += sprintf(d, "%-16.*s ", (int)n, shown);
+		d += sprintf(d, "%-16s ", shown(host, p->ctx.host ?
+		    p->ctx.host : "-"));
 	}
 	d = put_datetime(p, d, (time_t)ev->start_time);
 	*d++ = ' ';
 	d = put_datetime(p, d, (time_t)((acct_end_us(ev)) / 1000000));
 	*d++ = ' ';
-	n = esc_escape(name, ev->comm, ev->comm_len, 0);
-	name[n] = '\0';
+	esc_view(name, sizeof(name), ev->comm, ev->comm_len, ESC_VIEW_TEXT,
+	    NULL);
 	d += sprintf(d, "%-16s %-8s %-8s %9.3fs cpu %6.2fs ", name,
-	    query_user_text(&p->ctx, ev->uid, buf),
-	    query_tty_text(&p->ctx, ev->tty), (double)elapsed / 1e6,
+	    shown(user, query_user_text(&p->ctx, ev->uid, buf)),
+	    shown(tty, query_tty_text(&p->ctx, ev->tty)), (double)elapsed / 1e6,
 	    (double)acct_ticks_to_us(ev, ev->user_ticks + ev->sys_ticks) / 1e6);
 	if (ev->signal != 0)
 		snprintf(status, sizeof(status), "signal %u%s", ev->signal,
@@ -210,22 +216,13 @@ line_long(struct printer *p, const struct acct_event *ev, char *line)
 	return (size_t)(d - line);
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a space. */
+/* One CSV field of len untrusted bytes: visible, never a formula, quoted
+ * as RFC 4180 says (esc_view's CSV view); at most NAMES_MAX bytes. */
 static char *
 put_csv(char *d, const char *s, size_t len)
 {
-	if (strcspn(s, ",\" ") >= len) {
-		memcpy(d, s, len);
-		return d + len;
-	}
-	*d++ = '"';
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			*d++ = '"';
-		*d++ = s[i];
-	}
-	*d++ = '"';
-	return d;
+	return d + esc_view(d, ESC_VIEW_MAX(NAMES_MAX), s, MIN(len,
+	    (size_t)NAMES_MAX), ESC_VIEW_CSV, NULL);
 }
 
 static const char csv_header[] =
@@ -238,35 +235,31 @@ static const char csv_header[] =
 static size_t
 line_csv(struct printer *p, const struct acct_event *ev, char *line)
 {
-	char *d = line, name[ESC_MAX(NAMES_MAX) + 1], flags[32];
+	char *d = line, flags[32];
 	const char *user = fmt_user(&p->ctx, ev->uid);
 	const char *group = fmt_group(&p->ctx, ev->gid);
 	const char *tty = fmt_tty(&p->ctx, ev->tty);
 	uint64_t start = (uint64_t)ev->start_time * 1000000;
-	size_t n;
 
 	d += timefmt_rfc3339(d, start);
 	*d++ = ',';
 	d += timefmt_rfc3339(d, acct_end_us(ev));
 	*d++ = ',';
-	n = esc_escape(name, ev->comm, ev->comm_len, 0);
-	name[n] = '\0';
-	d = put_csv(d, name, n);
+	d = put_csv(d, ev->comm, ev->comm_len);
 	if (ev->has_pid)
 		d += sprintf(d, ",%u,%u,", ev->pid, ev->ppid);
 	else
 		d = put_bytes(d, ",,,", 3);
-	if (user) {
-		n = esc_escape(name, user, strlen(user), 0);
-		d = put_csv(d, name, n);
-	}
+	if (user)
+		d = put_csv(d, user, strlen(user));
 	d += sprintf(d, ",%u,", ev->uid);
-	if (group) {
-		n = esc_escape(name, group, strlen(group), 0);
-		d = put_csv(d, name, n);
-	}
-	d += sprintf(d, ",%u,%s,%u,%u,%u,", ev->gid, tty ? tty : "",
-	    ev->exit_code, ev->signal, ev->core_dumped);
+	if (group)
+		d = put_csv(d, group, strlen(group));
+	d += sprintf(d, ",%u,", ev->gid);
+	if (tty)
+		d = put_csv(d, tty, strlen(tty));
+	d += sprintf(d, ",%u,%u,%u,", ev->exit_code, ev->signal,
+	    ev->core_dumped);
 	fmt_flags(flags, sizeof(flags), ev->flags);
 	d = put_csv(d, flags, strlen(flags));
 	d += sprintf(d, ",%.3f,%.3f,%.3f,%ju,%ju,%ju,%ju,%ju,%ju,%u,",
@@ -276,11 +269,8 @@ line_csv(struct printer *p, const struct acct_event *ev, char *line)
 	    (uintmax_t)ev->mem_kib, (uintmax_t)ev->minflt,
 	    (uintmax_t)ev->majflt, (uintmax_t)ev->io_chars,
 	    (uintmax_t)ev->io_blocks, (uintmax_t)ev->swaps, ev->version);
-	if (p->ctx.host) {
-		n = esc_escape(name, p->ctx.host, strnlen(p->ctx.host,
-		    NAMES_MAX), 0);
-		d = put_csv(d, name, n);
-	}
+	if (p->ctx.host)
+		d = put_csv(d, p->ctx.host, strnlen(p->ctx.host, NAMES_MAX));
 	*d++ = '\n';
 	return (size_t)(d - line);
 }

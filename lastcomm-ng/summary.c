@@ -138,7 +138,7 @@ print_table(const struct table *t, bool by_user, struct names *names,
     FILE *out)
 {
 	struct total *rows = malloc((t->used + 1) * sizeof(*rows));
-	char name[ESC_MAX(ACCT_COMM_MAX) + 1], buf[12];
+	char name[ESC_VIEW_MAX(NAMES_MAX)], buf[12];
 	struct fmt_context ctx = { .names = names };
 	size_t n = 0;
 
@@ -151,14 +151,16 @@ print_table(const struct table *t, bool by_user, struct names *names,
 	fprintf(out, "%-16s %10s %12s %14s %8s\n", by_user ? "USER" :
 	    "COMMAND", "COUNT", "CPU_SECONDS", "ELAPSED_SECONDS", "FAILED");
 	for (size_t i = 0; i < n; i++) {
-		const char *label = name;
+		const char *user;
 
-		if (by_user)
-			label = query_user_text(&ctx, rows[i].uid, buf);
-		else
-			name[esc_escape(name, rows[i].comm, rows[i].comm_len,
-			    0)] = '\0';
-		fprintf(out, "%-16s %10ju %12.2f %14.2f %8ju\n", label,
+		if (by_user) {
+			user = query_user_text(&ctx, rows[i].uid, buf);
+			esc_view(name, sizeof(name), user, strlen(user),
+			    ESC_VIEW_TEXT, NULL);
+		} else
+			esc_view(name, sizeof(name), rows[i].comm,
+			    rows[i].comm_len, ESC_VIEW_TEXT, NULL);
+		fprintf(out, "%-16s %10ju %12.2f %14.2f %8ju\n", name,
 		    (uintmax_t)rows[i].count, (double)rows[i].cpu_us / 1e6,
 		    (double)rows[i].elapsed_us / 1e6, (uintmax_t)rows[i].failed);
 	}

@@ -693,14 +693,14 @@ print_ranges(FILE *out, const char *label, const struct ranges *r)
 }
 
 /* Untrusted bytes (a string of ours, NUL-terminated), made visible;
- * ESC_QUOTED: to stand between double quotes. */
+ * ESC_VIEW_QUOTED: to stand between double quotes. */
 static void
-print_text(FILE *out, const char *s, unsigned flags)
+print_text(FILE *out, const char *s, enum esc_view view)
 {
-	char buf[ESC_MAX(ENTRY_TEXT_MAX) + 1];
+	char buf[ESC_VIEW_MAX(ENTRY_TEXT_MAX)];
 	size_t n = MIN(strlen(s), (size_t)ENTRY_TEXT_MAX);
 
-	fwrite(buf, 1, esc_escape(buf, s, n, flags), out);
+	fwrite(buf, 1, esc_view(buf, sizeof(buf), s, n, view, NULL), out);
 }
 
 static void
@@ -835,10 +835,10 @@ static void
 print_header(FILE *out, const struct stream *st)
 {
 	fputs("stream ", out);
-	print_text(out, st->id, 0);
+	print_text(out, st->id, ESC_VIEW_TEXT);
 	if (st->has_host) {
 		fputs(" host ", out);
-		print_text(out, st->host, 0);
+		print_text(out, st->host, ESC_VIEW_TEXT);
 	}
 	fputs(": seq ", out);
 	print_range(out, st->lowest, st->highest);
@@ -902,12 +902,12 @@ print_controls(FILE *out, const struct stream *st)
 			fprintf(out, " bytes=%" PRIu64, l->bytes);
 		if (l->file[0] != '\0') {
 			fputs(" file=\"", out);
-			print_text(out, l->file, ESC_QUOTED);
+			print_text(out, l->file, ESC_VIEW_QUOTED);
 			fputc('"', out);
 		}
 		if (l->message[0] != '\0') {
 			fputs(" message=\"", out);
-			print_text(out, l->message, ESC_QUOTED);
+			print_text(out, l->message, ESC_VIEW_QUOTED);
 			fputc('"', out);
 		}
 		fputc('\n', out);
@@ -953,7 +953,7 @@ report_stream(const struct stream *st, FILE *out)
 		print_ranges(out, "differing duplicates", &differing);
 		fputs("  ALARM: same event_id, different content; first "
 		    "event_id ", out);
-		print_text(out, st->id, 0);
+		print_text(out, st->id, ESC_VIEW_TEXT);
 		fprintf(out, ":%" PRIu64 "\n", differing.first[0].from);
 	}
 	if (st->identical > 0)
@@ -966,7 +966,7 @@ report_stream(const struct stream *st, FILE *out)
 		    st->other_host_messages, plural(st->other_host_messages,
 		    "message", "messages"));
 		if (st->has_other_host)
-			print_text(out, st->other_host, 0);
+			print_text(out, st->other_host, ESC_VIEW_TEXT);
 		else
 			fputs("(none)", out);
 		fputc('\n', out);

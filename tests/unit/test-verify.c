@@ -513,6 +513,35 @@ test_controls(void)
 	verify_free(v);
 }
 
+/* Names from an archive (stream, host, file, message) with ESC, C1 and
+ * bidi controls: the report shows them as #ooo, never raw. */
+static void
+test_hostile(void)
+{
+	struct verify *v = new_verify();
+	struct entry *e;
+	const char *rlo = "\xe2\x80\xae";	/* U+202E */
+
+	e = control("\xe2\x80\xae" "0123456789abcdef", "web\xc2\x9b" "31m", 1,
+	    FMT_GAP, "gone\xc2\x85" "\x1b[2K\"x\"");
+	snprintf(e->file, sizeof(e->file), "/var/log/%stcapp", rlo);
+	e->c.file = e->file;
+	add(v, e);
+	add(v, record("\xe2\x80\xae" "0123456789abcdef", "h\x1b[1A", 2));
+	check(v,
+	    "stream #342#200#2560123456789abcdef host web#302#23331m: seq 1..2, "
+	    "2 messages, first 2023-11-14T22:13:21.000000Z, "
+	    "last 2023-11-14T22:13:22.000000Z\n"
+	    "  other hosts: 1 message, first h#033[1A\n"
+	    "  control events: gap 1\n"
+	    "  loss: gap at seq 1, 2023-11-14T22:13:21.000000Z "
+	    "file=\"/var/log/#342#200#256tcapp\" "
+	    "message=\"gone#302#205#033[2K\\\"x\\\"\"\n"
+	    "  complete, 1 loss reported by the forwarder\n"
+	    "verify: 1 stream, all complete\n", 1,
+	    "ESC, C1 and bidi in stream, hosts, file and message");
+}
+
 /* Many streams: sorted by host (none first), then stream id. */
 static void
 test_many_streams(void)
@@ -819,6 +848,7 @@ main(void)
 	test_interleaved();
 	test_admitted();
 	test_controls();
+	test_hostile();
 	test_many_streams();
 	test_unverifiable();
 	test_random();
