@@ -119,7 +119,8 @@ test_view_bytes(void)
 			size_t used, n = esc_view(out, sizeof(out), &b, 1,
 			    (enum esc_view)v, &used);
 
-			one_byte_wanted(b, (enum esc_view)v, want, sizeof(want));
+			one_byte_wanted(b, (enum esc_view)v, want,
+			    sizeof(want));
 			if (strcmp(out, want) != 0 || n != strlen(want) ||
 			    used != 1) {
 				diag("%s view of byte %#x: '%s', want '%s'",
@@ -186,7 +187,8 @@ test_view_code_points(void)
 		}
 		esc_view(out, sizeof(out), in, len, ESC_VIEW_TEXT, NULL);
 		if (strcmp(out, want) != 0) {
-			diag("U+%04X: '%s', want '%s'", (unsigned)cp, out, want);
+			diag("U+%04X: '%s', want '%s'", (unsigned)cp, out,
+			    want);
 			if (cp <= 0x9f)
 				c1 = false;
 			else if (is_bidi_control(cp))
@@ -343,7 +345,8 @@ test_view_cuts(void)
 		"\"a\",b;c d#e\\f",
 		"caf\xc3\xa9 \xf0\x9f\x98\x80 \x9b\xff\xc3",
 		"-\t\r\n\x7f\x80\x9f",
-		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde",
+		"0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcde",
 	};
 	bool good = true;
 

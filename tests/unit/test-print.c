@@ -55,7 +55,8 @@ archived(const char *comm, const char *user, const char *group,
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const char *k = fields[i][0], *v = fields[i][1];
 
-		if (v != NULL && entry_set(&e, k, strlen(k), v, strlen(v)) < 0) {
+		if (v != NULL &&
+		    entry_set(&e, k, strlen(k), v, strlen(v)) < 0) {
 			printf("Bail out! entry_set %s=%s\n", k, v);
 			exit(1);
 		}
@@ -186,7 +187,8 @@ test_lastcomm(void)
 	    "\x9b" "2J", NULL);
 	out = print(e, PRINT_LASTCOMM, false);
 	is_str(out, "ls??2J           S     r???oot  ?2J        0.03 secs "
-	    "Sat Nov 21 05:27\n", "lastcomm: C1, bidi, a raw 0x9b as ? per byte");
+	    "Sat Nov 21 05:27\n",
+	    "lastcomm: C1, bidi, a raw 0x9b as ? per byte");
 	ok(is_visible(out), "lastcomm: no C1, no bidi");
 	free(out);
 }
@@ -213,7 +215,7 @@ test_long(void)
 	ok(is_visible(out), "long with hosts: nothing raw");
 	free(out);
 
-	/* "txt.exe" shown reversed as "exe.txt" by a terminal that does bidi. */
+	/* RLO "exe.txt": where text is laid out by bidi, it reads "txt.exe". */
 	e = archived("\xe2\x80\xae" "exe.txt", "\xe2\x81\xa6" "root",
 	    "adm", "\xc2\x85", NULL);
 	out = print(e, PRINT_LONG, false);
