@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "macro.h"
 #include "names.h"
 #include "pacct.h"
@@ -37,6 +38,19 @@
 #ifndef RULEBASE_DIR
 #define RULEBASE_DIR	"/usr/share/acct2syslog"
 #endif
+
+/* A file or source name as a message may quote it (in the text view: a
+ * name in a folder of archives may come from a sending host), in a buffer
+ * that lives to the end of the enclosing block. */
+#define SHOWN(s)	shown((s), (char[ESC_VIEW_MAX(PATH_MAX)]){ 0 })
+
+static const char *
+shown(const char *s, char buf[ESC_VIEW_MAX(PATH_MAX)])
+{
+	esc_view(buf, ESC_VIEW_MAX(PATH_MAX), s, strnlen(s, PATH_MAX),
+	    ESC_VIEW_TEXT, NULL);
+	return buf;
+}
 
 struct options {
 	struct pacct_options pacct;
@@ -131,7 +145,7 @@ add_rotated_set(struct options *opt, const char *base)
 	n = scandir(slash == NULL ? "." : slash == dir ? "/" : dir, &entries,
 	    NULL, NULL);
 	if (n < 0)
-		err(1, "%s", slash == NULL ? "." : dir);
+		err(1, "%s", SHOWN(slash == NULL ? "." : dir));
 	for (int i = 0; i < n; i++) {
 		const char *e = entries[i]->d_name, *num = e + len + 1;
 		char *end;
@@ -163,9 +177,10 @@ next:
 			found[j - 1] = t;
 		}
 	if (n_found == 0)
-		warnx("%s: no such file, nor rotated copies of it", base);
+		warnx("%s: no such file, nor rotated copies of it",
+		    SHOWN(base));
 	if (opt->n_files + n_found > opt->files_cap)
-		errx(1, "%s: too many rotated files", base);
+		errx(1, "%s: too many rotated files", SHOWN(base));
 	opt->owned = reallocarray(opt->owned, opt->n_owned + n_found + 1,
 	    sizeof(*opt->owned));
 	if (opt->owned == NULL)
@@ -444,22 +459,22 @@ drain(struct pacct_reader *r, const char *path, struct options *opt)
 		case PACCT_SKIPPED:
 			warnx("%s: offset %" PRIu64 ": skipped %" PRIu64
 			    " bytes that are not accounting records%s",
-			    path, region.offset, region.length,
+			    SHOWN(path), region.offset, region.length,
 			    region.all_zero ? " (all zero)" : "");
 			clean = false;
 			break;
 		case PACCT_PARTIAL:
 			warnx("%s: offset %" PRIu64 ": %" PRIu64 " bytes at the "
 			    "end are less than a record (truncated, or still "
-			    "being written); not shown", path, region.offset,
-			    region.length);
+			    "being written); not shown", SHOWN(path),
+			    region.offset, region.length);
 			clean = false;
 			break;
 		}
 	}
 	if (rc < 0) {
-		warnx("%s: offset %" PRIu64 ": %s", path, pacct_offset(r),
-		    rc == -EBADMSG ? "corrupt or truncated gzip data" :
+		warnx("%s: offset %" PRIu64 ": %s", SHOWN(path),
+		    pacct_offset(r), rc == -EBADMSG ? "corrupt or truncated gzip data" :
 		    strerror(-rc));
 		clean = false;
 	}
@@ -506,12 +521,13 @@ list_source(struct source *src, struct options *opt)
 	while ((rc = source_next(src, &e)) != 0) {
 		if (rc == -EBADMSG) {
 			warnx("%s:%" PRIu64 ": a damaged acct2syslog message; "
-			    "skipped", source_name(src), source_line(src));
+			    "skipped", SHOWN(source_name(src)),
+			    source_line(src));
 			clean = false;
 			continue;
 		}
 		if (rc < 0) {
-			warnx("%s: %s", source_name(src), strerror(-rc));
+			warnx("%s: %s", SHOWN(source_name(src)), strerror(-rc));
 			clean = false;
 			break;
 		}
@@ -554,9 +570,9 @@ list_archives(struct options *opt)
 
 		if ((rc = source_open_archive(path, opt->rulebase_dir,
 		    &src)) < 0) {
-			warnx("%s: %s", path, rc == -EMEDIUMTYPE ? "not an "
-			    "archive lastcomm-ng reads (syslog text, JSON lines "
-			    "or pacct)" : strerror(-rc));
+			warnx("%s: %s", SHOWN(path), rc == -EMEDIUMTYPE ?
+			    "not an archive lastcomm-ng reads (syslog text, "
+			    "JSON lines or pacct)" : strerror(-rc));
 			ok = false;
 			continue;
 		}
@@ -569,8 +585,9 @@ list_archives(struct options *opt)
 		journal_matches(opt, &m);
 		if ((rc = source_open_journal(opt->journal_dir,
 		    opt->journal_file, &m, &src)) < 0) {
-			warnx("%s: %s", opt->journal_file ? opt->journal_file :
-			    opt->journal_dir ? opt->journal_dir : "the journal",
+			warnx("%s: %s", SHOWN(opt->journal_file ?
+			    opt->journal_file : opt->journal_dir ?
+			    opt->journal_dir : "the journal"),
 			    rc == -EPROTONOSUPPORT ? "built without libsystemd"
 			    : strerror(-rc));
 			return false;
@@ -597,7 +614,7 @@ list_file(const char *path, struct options *opt)
 	if (strcmp(path, "-") == 0)
 		po.direction = PACCT_FORWARD;
 	if ((rc = pacct_open(path, &po, &r)) < 0) {
-		warnx("%s: %s", path, strerror(-rc));
+		warnx("%s: %s", SHOWN(path), strerror(-rc));
 		return false;
 	}
 	clean = drain(r, path, opt);
@@ -605,7 +622,7 @@ list_file(const char *path, struct options *opt)
 		pacct_get_stats(r, &stats);
 		fprintf(stderr, "lastcomm-ng: %s: %s, %" PRIu64 " records, %"
 		    PRIu64 " bytes skipped in %" PRIu64 " regions, %" PRIu64
-		    " bytes of short tail\n", path, pacct_compressed(r) ?
+		    " bytes of short tail\n", SHOWN(path), pacct_compressed(r) ?
 		    "gzip" : "plain", stats.records, stats.skipped_bytes,
 		    stats.skipped_regions, stats.partial_bytes);
 	}
@@ -631,7 +648,8 @@ follow_file(const char *path, struct options *opt)
 		if (r == NULL) {
 			if ((rc = pacct_open(path, &po, &r)) < 0) {
 				if (rc != -ENOENT)
-					errx(1, "%s: %s", path, strerror(-rc));
+					errx(1, "%s: %s", SHOWN(path),
+					    strerror(-rc));
 				/* Between rename and re-creation: wait. */
 				usleep(FOLLOW_POLL_US);
 				continue;
