@@ -6,9 +6,12 @@
  * printer's stream: "lastcomm" is byte for byte what GNU lastcomm 6.6.4
  * prints; "long" is one readable line with full times and the exit status;
  * "kv" and "json" are the message schema (docs/schema.md); "csv" has a
- * header row (printer_begin()).  Untrusted bytes are made visible, never
- * printed raw.  Output errors are left in the stream (ferror) for the
- * caller to report.
+ * header row (printer_begin()).  Untrusted strings (command, user, group,
+ * tty, host) are never printed raw: they go through esc_view(), GNU's '?'
+ * per byte in the lastcomm format, #ooo in long, the CSV view (no formula,
+ * RFC 4180 quotes) in csv; kv and json are the wire form, unchanged.
+ * Output errors are left in the stream (ferror) for the caller to
+ * report.
  */
 #ifndef LASTCOMM_PRINT_H
 #define LASTCOMM_PRINT_H

@@ -4,7 +4,8 @@
  *
  * Promise: summary_add() counts one record (count, CPU time, elapsed time,
  * failures: a non-zero exit or a signal); summary_print() writes two
- * tables sorted by count, most first.  Memory grows with the number of
+ * tables sorted by count, most first, commands and user names in
+ * esc_view()'s text view.  Memory grows with the number of
  * distinct commands and users, not records.
  */
 #ifndef LASTCOMM_SUMMARY_H

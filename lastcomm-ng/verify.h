@@ -44,7 +44,8 @@
  *
  * then "verify: N streams, all complete|K INCOMPLETE[; M messages without
  * stream and seq, not verifiable]".  Times are RFC 3339 UTC; untrusted
- * text is made visible as escape.h says.
+ * text (stream, hosts, file, message) in esc_view()'s text view, file and
+ * message in its quoted view.
  *
  * Memory grows with the number of distinct seqs, not messages: per
  * stream a window of 8-byte digests indexed by seq (at most a few times
