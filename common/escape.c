@@ -226,6 +226,14 @@ esc_view(char *dst, size_t size, const void *src, size_t len,
 		char piece[PIECE_MAX];
 		size_t piece_len, took;
 
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '#' && s[i] != '"' &&
+		    s[i] != '\\') {		/* the common case, kept */
+			if (room == 0)
+				break;
+			dst[n++] = (char)s[i++];
+			room--;
+			continue;
+		}
 		took = view_piece(s + i, len - i, view, piece, &piece_len);
 		if (piece_len > room)
 			break;
