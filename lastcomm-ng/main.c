@@ -474,8 +474,8 @@ drain(struct pacct_reader *r, const char *path, struct options *opt)
 	}
 	if (rc < 0) {
 		warnx("%s: offset %" PRIu64 ": %s", SHOWN(path),
-		    pacct_offset(r), rc == -EBADMSG ? "corrupt or truncated gzip data" :
-		    strerror(-rc));
+		    pacct_offset(r), rc == -EBADMSG ?
+		    "corrupt or truncated gzip data" : strerror(-rc));
 		clean = false;
 	}
 	return clean;

@@ -529,8 +529,8 @@ test_hostile(void)
 	add(v, e);
 	add(v, record("\xe2\x80\xae" "0123456789abcdef", "h\x1b[1A", 2));
 	check(v,
-	    "stream #342#200#2560123456789abcdef host web#302#23331m: seq 1..2, "
-	    "2 messages, first 2023-11-14T22:13:21.000000Z, "
+	    "stream #342#200#2560123456789abcdef host web#302#23331m: "
+	    "seq 1..2, 2 messages, first 2023-11-14T22:13:21.000000Z, "
 	    "last 2023-11-14T22:13:22.000000Z\n"
 	    "  other hosts: 1 message, first h#033[1A\n"
 	    "  control events: gap 1\n"
