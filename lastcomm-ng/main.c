@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -28,6 +27,7 @@
 #include "pacct.h"
 #include "print.h"
 #include "query.h"
+#include "rotated.h"
 #include "source.h"
 #include "summary.h"
 #include "verify.h"
@@ -117,65 +117,22 @@ parse_number(const char *option, const char *text, unsigned long max)
 	return (uint32_t)v;
 }
 
-/* The rotated set of base, oldest first: base.N.gz ... base.1.gz, base.0,
- * base (as Debian's savelog and logrotate leave it). */
+/* The rotated set of base (common/rotated.h: base.N[.gz], base-DATE[.gz]),
+ * oldest first, base itself last. */
 static void
 add_rotated_set(struct options *opt, const char *base)
 {
-	_cleanup_free_ char *dir = strdup(base);
-	_cleanup_free_ struct dirent **entries = NULL;
-	const char *name;
-	char *slash;
-	struct {
-		long	n;
-		char	*path;
-	} *found = NULL;
-	size_t n_found = 0, len;
-	int n;
+	char **found = NULL;
+	size_t n_found = 0;
+	int rc;
 
-	if (dir == NULL)
-		err(1, "out of memory");
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		name = slash + 1;
-	} else {
-		name = dir;
+	if ((rc = rotated_list(base, ROTATED_WITH_LIVE, &found,
+	    &n_found)) < 0) {
+		if (rc == -ENOMEM)
+			errx(1, "out of memory");
+		errno = -rc;
+		err(1, "%s: cannot list its rotated files", SHOWN(base));
 	}
-	len = strlen(name);
-	n = scandir(slash == NULL ? "." : slash == dir ? "/" : dir, &entries,
-	    NULL, NULL);
-	if (n < 0)
-		err(1, "%s", SHOWN(slash == NULL ? "." : dir));
-	for (int i = 0; i < n; i++) {
-		const char *e = entries[i]->d_name, *num = e + len + 1;
-		char *end;
-		long k = -1;
-
-		if (strcmp(e, name) != 0) {
-			if (strncmp(e, name, len) != 0 || e[len] != '.' ||
-			    *num < '0' || *num > '9')
-				goto next;
-			k = strtol(num, &end, 10);
-			if (*end != '\0' && strcmp(end, ".gz") != 0)
-				goto next;
-		}
-		found = reallocarray(found, n_found + 1, sizeof(*found));
-		if (found == NULL || asprintf(&found[n_found].path, "%s%s%s",
-		    slash == NULL ? "" : slash == dir ? "" : dir,
-		    slash == NULL ? "" : "/", e) < 0)
-			err(1, "out of memory");
-		found[n_found++].n = k;
-next:
-		free(entries[i]);
-	}
-	/* Oldest (highest number) first; the live file (-1) last. */
-	for (size_t i = 1; i < n_found; i++)
-		for (size_t j = i; j > 0 && found[j - 1].n < found[j].n; j--) {
-			__typeof__(*found) t = found[j];
-
-			found[j] = found[j - 1];
-			found[j - 1] = t;
-		}
 	if (n_found == 0)
 		warnx("%s: no such file, nor rotated copies of it",
 		    SHOWN(base));
@@ -185,10 +142,11 @@ next:
 	    sizeof(*opt->owned));
 	if (opt->owned == NULL)
 		err(1, "out of memory");
-	for (size_t i = 0; i < n_found; i++)
+	/* Oldest first, the live file last (the list is newest first). */
+	for (size_t i = n_found; i-- > 0;)
 		opt->files[opt->n_files++] = opt->owned[opt->n_owned++] =
-		    found[i].path;
-	free(found);
+		    TAKE_PTR(found[i]);
+	rotated_list_free(found, n_found);
 }
 
 /* A --since or --until time into *ret (when text is given); exits with a
