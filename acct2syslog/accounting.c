@@ -9,6 +9,9 @@
  * (comm HEARTBEAT_COMM, flag AFORK, and in v3 its pid).  Children are reaped
  * one by one with waitpid(pid, WNOHANG): no SIGCHLD handler, and never a
  * child that is not ours.
+ *
+ * At the end, the forwarder's watch over them (accounting_check): it
+ * turns a missing heartbeat and a pause for space into control events.
  */
 #include "config.h"
 
@@ -26,6 +29,7 @@
 #include <unistd.h>
 
 #include "accounting.h"
+#include "forward-internal.h"
 #include "macro.h"
 
 #define THRESHOLDS_PATH	"/proc/sys/kernel/acct"
@@ -399,4 +403,63 @@ accounting_enable(const char *path)
 	if (acct(path) < 0)
 		return -errno;
 	return 1;
+}
+
+/* The heartbeat: spawn one when due; accounting_off when the oldest has
+ * not come back in time. */
+static void
+check_heartbeat(struct forwarder *f, uint64_t now_us)
+{
+	uint64_t spawned;
+	char msg[160];
+
+	if (now_us >= f->next_heartbeat_us) {
+		/* A failed fork shows as a heartbeat that does not come
+		 * back, which is reported below. */
+		(void)heartbeat_spawn(f->hb, now_us);
+		f->next_heartbeat_us = now_us + f->o.heartbeat_s * SEC;
+	}
+	if (!heartbeat_oldest(f->hb, &spawned) ||
+	    now_us - spawned <= f->o.heartbeat_timeout_s * SEC)
+		return;
+	snprintf(msg, sizeof(msg), "no heartbeat record came back within %u "
+	    "s: process accounting is off or writes elsewhere",
+	    f->o.heartbeat_timeout_s);
+	heartbeat_forget(f->hb);
+	if (!f->accounting_off)
+		queue_control(f, FMT_ACCOUNTING_OFF, PRIO_ERR, f->path, msg);
+	f->accounting_off = true;
+}
+
+/* The free space: the kernel pauses or resumes accounting. */
+static void
+check_space(struct forwarder *f, uint64_t now_us)
+{
+	struct control_item *it;
+	char msg[160];
+
+	f->next_space_us = now_us + SPACE_CHECK_US;
+	if (acct_space_update(&f->space, f->cur.fd, &f->thresholds) != 1)
+		return;
+	snprintf(msg, sizeof(msg), f->space.paused ? "%u %% free on the "
+	    "accounting filesystem: the kernel pauses accounting (below "
+	    "%u %%)" : "%u %% free on the accounting filesystem: the kernel "
+	    "resumes accounting (%u %% or more)", f->space.free_percent,
+	    f->space.paused ? f->thresholds.suspend : f->thresholds.resume);
+	it = queue_control(f, f->space.paused ? FMT_ACCOUNTING_PAUSED :
+	    FMT_ACCOUNTING_RESUMED, f->space.paused ? PRIO_ERR : PRIO_NOTICE,
+	    f->cur.path, msg);
+	if (it != NULL) {
+		it->c.has = FMT_HAS_FREE_PERCENT;
+		it->c.free_percent = f->space.free_percent;
+	}
+}
+
+void
+accounting_check(struct forwarder *f, uint64_t now_us)
+{
+	if (f->hb != NULL)
+		check_heartbeat(f, now_us);
+	if (f->have_thresholds && now_us >= f->next_space_us)
+		check_space(f, now_us);
 }

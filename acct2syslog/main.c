@@ -144,11 +144,11 @@ parse_args(int argc, char **argv, struct cli *cli)
 			usage(0);
 		default:
 			if (optopt != 0)
-				fprintf(stderr, "acct2syslog: option %s needs "
-				    "an argument\n", argv[optind - 1]);
+				log_errx("option %s needs an argument",
+				    argv[optind - 1]);
 			else
-				fprintf(stderr, "acct2syslog: unknown option "
-				    "%s\n", argv[optind - 1]);
+				log_errx("unknown option %s",
+				    argv[optind - 1]);
 			usage(1);
 		}
 		if (key != NULL) {
@@ -159,8 +159,7 @@ parse_args(int argc, char **argv, struct cli *cli)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "acct2syslog: unexpected argument '%s'\n",
-		    argv[optind]);
+		log_errx("unexpected argument '%s'", argv[optind]);
 		usage(1);
 	}
 }
@@ -174,19 +173,18 @@ load_config(const struct cli *cli, struct config *c)
 	int rc;
 
 	if (config_defaults(c) < 0) {
-		fprintf(stderr, "acct2syslog: out of memory\n");
+		log_errx("out of memory");
 		return false;
 	}
 	rc = config_load(c, cli->config_path, err, sizeof(err));
 	if (rc == -ENOENT && !cli->config_given)
 		rc = 0;
 	if (rc == -EINVAL) {
-		fprintf(stderr, "acct2syslog: %s\n", err);
+		log_errx("%s", err);
 		return false;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "acct2syslog: cannot read %s: %s\n",
-		    cli->config_path, strerror(-rc));
+		log_err_errno(rc, "cannot read %s", cli->config_path);
 		return false;
 	}
 	for (size_t i = 0; i < cli->n; i++) {
@@ -198,7 +196,7 @@ load_config(const struct cli *cli, struct config *c)
 				*p = '-';
 		if (config_set(c, cli->keys[i], cli->values[i], where, err,
 		    sizeof(err)) < 0) {
-			fprintf(stderr, "acct2syslog: %s\n", err);
+			log_errx("%s", err);
 			return false;
 		}
 	}
@@ -240,9 +238,9 @@ open_state_dir(const char *dir, int *ret_dir_fd, int *ret_lock_fd)
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		int e = errno;
 
-		fprintf(stderr, "acct2syslog: cannot open state directory %s: "
-		    "%s%s\n", dir, strerror(e), e == ENOENT ? " (create it, "
-		    "writable by the daemon's user, or set state_dir)" : "");
+		log_errx("cannot open state directory %s: %s%s", dir,
+		    strerror(e), e == ENOENT ? " (create it, writable by the "
+		    "daemon's user, or set state_dir)" : "");
 		return -e;
 	}
 	/* Read-only: flock() needs no more, and a file open for writing
@@ -251,17 +249,15 @@ open_state_dir(const char *dir, int *ret_dir_fd, int *ret_lock_fd)
 	    0640)) < 0) {
 		int e = errno;
 
-		fprintf(stderr, "acct2syslog: cannot create %s/lock: %s\n", dir,
-		    strerror(e));
+		log_err_errno(-e, "cannot create %s/lock", dir);
 		close(dfd);
 		return -e;
 	}
 	if (flock(lfd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;
 
-		fprintf(stderr, "acct2syslog: %s is in use by another "
-		    "acct2syslog (locked %s/lock): stop it or use another "
-		    "--state-dir\n", dir, dir);
+		log_errx("%s is in use by another acct2syslog (locked "
+		    "%s/lock): stop it or use another --state-dir", dir, dir);
 		close(lfd);
 		close(dfd);
 		return -e;
@@ -352,34 +348,154 @@ drain_fd(int fd)
 		;
 }
 
+/* The daemon's resources and the state of its loop. */
+struct daemon {
+	struct cli	cli;
+	struct config	cfg;
+	struct forwarder *fw;
+	struct sink	*sink;
+	char		host[HOST_NAME_MAX + 1];
+	const char	*hostname;
+	int		dir_fd, lock_fd, sig_fd, ino_fd;
+	int		status;		/* the exit status */
+	bool		stopping, done;
+	unsigned	backoff_ms, wait_ms;
+	uint64_t	retry_at, last_status;
+	uint64_t	watchdog_us, last_watchdog;
+	/* A failure being waited out: since when, which, last said when. */
+	uint64_t	failing_since, last_fail_log;
+	enum forward_result failing;
+	char		*failing_file;
+};
+
+/* What fails, named for a person: the sink, the state directory, the
+ * file (the file last failed on). */
+static const char *
+failing_what(const struct daemon *d, enum forward_result r)
+{
+	switch (r) {
+	case FORWARD_WAITING:
+	case FORWARD_AT_END:
+		return "nothing";
+	case FORWARD_SINK_FAILED:
+		return sink_describe(d->sink);
+	case FORWARD_STATE_FAILED:
+		return d->cfg.state_dir;
+	case FORWARD_SOURCE_FAILED:
+		return d->failing_file ? d->failing_file : d->cfg.file;
+	}
+	return "nothing";
+}
+
 /* One line on what fails and since when: at once, then once a minute. */
 static void
-report_failure(const struct forwarder *fw, const struct sink *sink,
-    const char *state_dir, int rc, uint64_t for_us, uint64_t *last_log,
-    uint64_t now)
+report_failure(struct daemon *d, enum forward_result r,
+    const struct forward_pump *p, uint64_t now)
 {
-	bool state = strcmp(forwarder_failing(fw), "state") == 0;
+	unsigned long long for_s = (now - d->failing_since) / 1000000;
 
-	if (*last_log != 0 && now - *last_log < 60000000ULL)
+	if (d->last_fail_log != 0 && now - d->last_fail_log < 60000000ULL)
 		return;
-	*last_log = now;
-	if (state)
-		log_err_errno(rc, "cannot save the position in %s (for %llu s)"
-		    "; retrying, messages still go out and are sent again "
-		    "after a crash, nothing is lost", state_dir,
-		    (unsigned long long)(for_us / 1000000));
-	else
-		log_err_errno(rc, "%s fails (for %llu s); retrying, the "
+	d->last_fail_log = now;
+	switch (r) {
+	case FORWARD_WAITING:
+	case FORWARD_AT_END:
+		break;
+	case FORWARD_STATE_FAILED:
+		log_err_errno(p->error, "cannot save the position in %s (for "
+		    "%llu s); retrying, messages still go out and are sent "
+		    "again after a crash, nothing is lost", d->cfg.state_dir,
+		    for_s);
+		break;
+	case FORWARD_SINK_FAILED:
+		log_err_errno(p->error, "%s fails (for %llu s); retrying, the "
 		    "position does not move, nothing is lost",
-		    sink_describe(sink), (unsigned long long)(for_us / 1000000));
+		    sink_describe(d->sink), for_s);
+		break;
+	case FORWARD_SOURCE_FAILED:
+		log_err_errno(p->error, "cannot read %s (for %llu s); "
+		    "retrying, the position does not move, nothing is lost",
+		    p->file ? p->file : d->cfg.file, for_s);
+		break;
+	}
+}
+
+/* A pump failed: back off, say so, and reopen a failing sink. */
+static void
+pump_failed(struct daemon *d, enum forward_result r,
+    const struct forward_pump *p, uint64_t mono)
+{
+	d->backoff_ms = d->backoff_ms == 0 ? RETRY_MIN_MS :
+	    MIN(d->backoff_ms * 2, d->cfg.retry_max_ms);
+	d->retry_at = mono + d->backoff_ms * 1000ULL;
+	if (d->failing_since == 0) {
+		d->failing_since = mono;
+		d->failing = r;
+		free(d->failing_file);
+		d->failing_file = p->file ? strdup(p->file) : NULL;
+	}
+	report_failure(d, r, p, mono);
+	if (r == FORWARD_SINK_FAILED)
+		sink_reopen(d->sink);
+}
+
+/* A pump went through after failures: say what works again. */
+static void
+pump_recovered(struct daemon *d, uint64_t mono)
+{
+	if (d->failing_since == 0)
+		return;
+	log_notice("%s works again after %llu s; nothing was lost",
+	    failing_what(d, d->failing),
+	    (unsigned long long)((mono - d->failing_since) / 1000000));
+	d->failing_since = 0;
+	d->backoff_ms = 0;
+	d->retry_at = 0;
+	d->last_fail_log = 0;
+}
+
+/* One pump, and what its result means for the loop. */
+static void
+pump(struct daemon *d)
+{
+	struct forward_pump p;
+	enum forward_result r = forwarder_pump(d->fw, now_monotonic_us(), &p);
+	uint64_t mono = now_monotonic_us();
+
+	switch (r) {
+	case FORWARD_WAITING:
+		d->wait_ms = p.wait_ms;
+		pump_recovered(d, mono);
+		break;
+	case FORWARD_AT_END:
+		pump_recovered(d, mono);
+		d->done = true;
+		break;
+	case FORWARD_SOURCE_FAILED:
+		if (d->cli.once) {
+			/* Nothing to wait for: report and stop. */
+			log_err_errno(p.error, "cannot read %s", p.file ?
+			    p.file : d->cfg.file);
+			d->status = 2;
+			d->done = true;
+			break;
+		}
+		pump_failed(d, r, &p, mono);
+		break;
+	case FORWARD_SINK_FAILED:
+	case FORWARD_STATE_FAILED:
+		pump_failed(d, r, &p, mono);
+		break;
+	}
 }
 
 /* SIGHUP: read the configuration again; keep the old one if it is bad.
  * The file and the state directory stay until a restart. */
 static void
-reload(const struct cli *cli, struct config *cfg, struct forwarder *fw,
-    struct sink **sink, int dir_fd, const char *hostname)
+reload(struct daemon *d)
 {
+	const struct cli *cli = &d->cli;
+	struct config *cfg = &d->cfg;
 	struct forward_options no;
 	struct config next;
 	struct sink *s2;
@@ -387,15 +503,15 @@ reload(const struct cli *cli, struct config *cfg, struct forwarder *fw,
 	notify("RELOADING=1");
 	if (!load_config(cli, &next)) {
 		log_errx("configuration not reloaded: keeping the old one");
-	} else if ((s2 = make_sink(&next, hostname)) == NULL) {
+	} else if ((s2 = make_sink(&next, d->hostname)) == NULL) {
 		log_errx("configuration not reloaded: keeping the old sink");
 		config_free(&next);
 	} else {
-		sink_close(*sink);
-		*sink = s2;
-		forwarder_set_sink(fw, s2);
-		fill_forward_options(&next, cli, dir_fd, hostname, &no);
-		forwarder_set_options(fw, &no);
+		sink_close(d->sink);
+		d->sink = s2;
+		forwarder_set_sink(d->fw, s2);
+		fill_forward_options(&next, cli, d->dir_fd, d->hostname, &no);
+		forwarder_set_options(d->fw, &no);
 		cfg->poll_ms = next.poll_ms;
 		cfg->retry_max_ms = next.retry_max_ms;
 		if (strcmp(next.file, cfg->file) != 0 ||
@@ -409,83 +525,146 @@ reload(const struct cli *cli, struct config *cfg, struct forwarder *fw,
 	notify("READY=1");
 }
 
-int
-main(int argc, char **argv)
+/* The signals that came: stop, status, reload. */
+static void
+read_signals(struct daemon *d)
 {
-	struct cli cli = { 0 };
-	struct config cfg = { 0 };
-	struct forward_options fo;
-	struct forwarder *fw = NULL;
-	struct sink *sink = NULL;
-	char host[HOST_NAME_MAX + 1];
-	const char *hostname;
-	sigset_t mask;
-	int dir_fd = -1, lock_fd = -1, sig_fd = -1, ino_fd = -1, rc;
-	int status = 0;
-	unsigned backoff_ms = 0, wait_ms = 0;
-	uint64_t failing_since = 0, last_fail_log = 0, last_status = 0;
-	uint64_t retry_at = 0;
-	uint64_t watchdog_us = 0, last_watchdog = 0;
-	bool stopping = false, failed_state = false;
+	struct signalfd_siginfo si;
 
-	parse_args(argc, argv, &cli);
-	if (!load_config(&cli, &cfg)) {
-		config_free(&cfg);
-		return 1;
+	while (read(d->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			d->stopping = true;
+		else if (si.ssi_signo == SIGUSR1) {
+			char line[600];
+
+			forwarder_status(d->fw, line, sizeof(line));
+			log_info("status: %s", line);
+		} else if (si.ssi_signo == SIGHUP)
+			reload(d);
 	}
-	if (cli.check_config) {
-		config_free(&cfg);
-		return 0;
+}
+
+/* How long to sleep: until the retry, the next pump, the watchdog. */
+static int
+poll_timeout(const struct daemon *d, uint64_t mono)
+{
+	int timeout;
+
+	if (d->failing_since != 0)
+		timeout = d->retry_at > mono ? (int)((d->retry_at - mono +
+		    999) / 1000) : 0;
+	else
+		timeout = (int)MIN(d->wait_ms, d->cfg.poll_ms);
+	if (d->watchdog_us)
+		timeout = (int)MIN((uint64_t)timeout, d->watchdog_us / 1000);
+	return timeout;
+}
+
+/* The main loop: pump, tell systemd, sleep until a signal, a change in
+ * the directory or the timeout.  Returns when stopping or done. */
+static void
+run(struct daemon *d)
+{
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = d->sig_fd, .events = POLLIN },
+			{ .fd = d->ino_fd, .events = POLLIN },
+		};
+		uint64_t mono = now_monotonic_us();
+
+		if (!d->stopping && mono >= d->retry_at) {
+			pump(d);
+			if (d->done)
+				return;
+			mono = now_monotonic_us();
+		}
+		if (mono - d->last_status >= STATUS_EVERY_US) {
+			notify_status(d->fw);
+			d->last_status = mono;
+		}
+		if (d->watchdog_us && mono - d->last_watchdog >= d->watchdog_us) {
+			notify("WATCHDOG=1");
+			d->last_watchdog = mono;
+		}
+		if (d->stopping)
+			return;
+		if (poll(pfd, d->ino_fd >= 0 ? 2 : 1, poll_timeout(d, mono)) < 0 &&
+		    errno != EINTR) {
+			log_err_errno(-errno, "poll");
+			d->status = 2;
+			return;
+		}
+		if (d->ino_fd >= 0 && (pfd[1].revents & POLLIN))
+			drain_fd(d->ino_fd);
+		read_signals(d);
 	}
-	log_init(cli.foreground);
-	signal(SIGPIPE, SIG_IGN);
-	if (cfg.hostname != NULL)
-		hostname = cfg.hostname;
+}
+
+/* The hostname of the messages; turn accounting on if asked.  False
+ * (said) when accounting cannot be turned on. */
+static bool
+prepare_host(struct daemon *d)
+{
+	int rc;
+
+	if (d->cfg.hostname != NULL)
+		d->hostname = d->cfg.hostname;
 	else {
-		if (gethostname(host, sizeof(host)) < 0)
-			strcpy(host, "localhost");
-		host[sizeof(host) - 1] = '\0';
-		hostname = host;
+		if (gethostname(d->host, sizeof(d->host)) < 0)
+			strcpy(d->host, "localhost");
+		d->host[sizeof(d->host) - 1] = '\0';
+		d->hostname = d->host;
 	}
-	if (cfg.enable_accounting) {
-		int fd = open(cfg.file, O_WRONLY | O_CREAT | O_APPEND |
+	if (d->cfg.enable_accounting) {
+		int fd = open(d->cfg.file, O_WRONLY | O_CREAT | O_APPEND |
 		    O_CLOEXEC, 0640);
 
 		if (fd >= 0)
 			close(fd);
-		rc = accounting_enable(cfg.file);
+		rc = accounting_enable(d->cfg.file);
 		if (rc < 0) {
 			log_err_errno(rc, "cannot turn process accounting on "
-			    "into %s", cfg.file);
-			status = 2;
-			goto out;
+			    "into %s", d->cfg.file);
+			return false;
 		}
 		log_info(rc == 1 ? "turned process accounting on into %s" :
-		    "process accounting already writes to %s", cfg.file);
+		    "process accounting already writes to %s", d->cfg.file);
 	}
-	if (open_state_dir(cfg.state_dir, &dir_fd, &lock_fd) < 0) {
-		status = 2;
-		goto out;
-	}
-	fill_forward_options(&cfg, &cli, dir_fd, hostname, &fo);
-	if ((rc = forwarder_new(&fo, &fw)) < 0) {
+	return true;
+}
+
+/* The forwarder on the file with its state; false (said) when not. */
+static bool
+start_forwarder(struct daemon *d)
+{
+	struct forward_options fo;
+	int rc;
+
+	fill_forward_options(&d->cfg, &d->cli, d->dir_fd, d->hostname, &fo);
+	if ((rc = forwarder_new(&fo, &d->fw)) < 0) {
 		if (rc == -ENOENT || rc == -EACCES || rc == -EISDIR)
-			log_errx("cannot read %s: %s%s", cfg.file,
+			log_errx("cannot read %s: %s%s", d->cfg.file,
 			    strerror(-rc), rc == -ENOENT ? " (is process "
 			    "accounting on? see accton(8), or "
 			    "--enable-accounting)" : rc == -EACCES ? " (the "
 			    "daemon's user needs group adm)" : "");
 		else
 			log_err_errno(rc, "cannot start on %s with state in %s",
-			    cfg.file, cfg.state_dir);
-		status = 2;
-		goto out;
+			    d->cfg.file, d->cfg.state_dir);
+		return false;
 	}
-	if ((sink = make_sink(&cfg, hostname)) == NULL) {
-		status = 2;
-		goto out;
-	}
-	forwarder_set_sink(fw, sink);
+	if ((d->sink = make_sink(&d->cfg, d->hostname)) == NULL)
+		return false;
+	forwarder_set_sink(d->fw, d->sink);
+	return true;
+}
+
+/* Signals through a signalfd, the directory through inotify, the
+ * watchdog's interval.  False (said) when there is no signalfd. */
+static bool
+prepare_wakeups(struct daemon *d)
+{
+	sigset_t mask;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -493,134 +672,103 @@ main(int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	if ((sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+	if ((d->sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
 		log_err_errno(-errno, "signalfd");
-		status = 2;
-		goto out;
+		return false;
 	}
-	ino_fd = cli.once ? -1 : watch_dir(cfg.file);
-	if (!cli.once && ino_fd < 0)
+	d->ino_fd = d->cli.once ? -1 : watch_dir(d->cfg.file);
+	if (!d->cli.once && d->ino_fd < 0)
 		log_warnx("cannot watch the directory of %s with inotify; "
-		    "polling every %u ms", cfg.file, cfg.poll_ms);
+		    "polling every %u ms", d->cfg.file, d->cfg.poll_ms);
 #ifdef HAVE_SYSTEMD
 	{
 		uint64_t usec;
 
 		if (sd_watchdog_enabled(0, &usec) > 0)
-			watchdog_us = usec / 2;
+			d->watchdog_us = usec / 2;
 	}
 #endif
-	notify("READY=1");
-	log_info("forwarding %s to %s", cfg.file, sink_describe(sink));
+	return true;
+}
 
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ .fd = sig_fd, .events = POLLIN },
-			{ .fd = ino_fd, .events = POLLIN },
-		};
-		struct signalfd_siginfo si;
-		uint64_t mono = now_monotonic_us();
-		int timeout;
-
-		if (!stopping && mono >= retry_at) {
-			rc = forwarder_pump(fw, mono, &wait_ms);
-			if (rc == 1)
-				break;		/* --once: at the end */
-			mono = now_monotonic_us();
-			if (rc < 0) {
-				backoff_ms = backoff_ms == 0 ? RETRY_MIN_MS :
-				    MIN(backoff_ms * 2, cfg.retry_max_ms);
-				retry_at = mono + backoff_ms * 1000ULL;
-				if (failing_since == 0) {
-					failing_since = mono;
-					failed_state = strcmp(
-					    forwarder_failing(fw), "state") == 0;
-				}
-				report_failure(fw, sink, cfg.state_dir, rc,
-				    mono - failing_since, &last_fail_log, mono);
-				if (strcmp(forwarder_failing(fw), "sink") == 0)
-					sink_reopen(sink);
-			} else if (failing_since != 0) {
-				log_notice("%s works again after %llu s; "
-				    "nothing was lost", failed_state ?
-				    cfg.state_dir : sink_describe(sink),
-				    (unsigned long long)((mono -
-				    failing_since) / 1000000));
-				failing_since = 0;
-				backoff_ms = 0;
-				retry_at = 0;
-				last_fail_log = 0;
-			}
-		}
-		if (mono - last_status >= STATUS_EVERY_US) {
-			notify_status(fw);
-			last_status = mono;
-		}
-		if (watchdog_us && mono - last_watchdog >= watchdog_us) {
-			notify("WATCHDOG=1");
-			last_watchdog = mono;
-		}
-		if (stopping)
-			break;
-		if (failing_since != 0)
-			timeout = retry_at > mono ? (int)((retry_at - mono +
-			    999) / 1000) : 0;
-		else
-			timeout = (int)MIN(wait_ms, cfg.poll_ms);
-		if (watchdog_us)
-			timeout = (int)MIN((uint64_t)timeout, watchdog_us / 1000);
-		if (poll(pfd, ino_fd >= 0 ? 2 : 1, timeout) < 0 &&
-		    errno != EINTR) {
-			log_err_errno(-errno, "poll");
-			status = 2;
-			break;
-		}
-		if (ino_fd >= 0 && (pfd[1].revents & POLLIN))
-			drain_fd(ino_fd);
-		while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
-			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-				stopping = true;
-			else if (si.ssi_signo == SIGUSR1) {
-				char line[600];
-
-				forwarder_status(fw, line, sizeof(line));
-				log_info("status: %s", line);
-			} else if (si.ssi_signo == SIGHUP)
-				reload(&cli, &cfg, fw, &sink, dir_fd, hostname);
-		}
-	}
+/* The end: send what there is and forwarder_stop, commit clean. */
+static void
+stop(struct daemon *d)
+{
+	struct forward_pump p;
+	enum forward_result r;
 
 	notify("STOPPING=1");
-	if (status == 0 && !cli.once) {
+	if (d->status != 0)
+		return;
+	if (!d->cli.once) {
 		/* What the kernel wrote up to now goes out too (one bounded
-		 * pump), unless the sink is failing. */
-		forwarder_stopping(fw);
-		if (failing_since == 0)
-			forwarder_pump(fw, now_monotonic_us(), &wait_ms);
-		rc = forwarder_stop(fw, now_monotonic_us(), "stopped by a signal");
-		if (rc < 0)
-			log_warn_errno(rc, "stopping: could not send the last "
-			    "messages or commit; they will be sent again at the "
-			    "next start");
-	} else if (status == 0) {
-		rc = forwarder_stop(fw, now_monotonic_us(), "--once: at the "
-		    "end of the file");
-		if (rc < 0) {
-			log_err_errno(rc, "could not send everything");
-			status = 2;
-		}
+		 * pump), unless something is failing: then the stop below
+		 * says so. */
+		forwarder_stopping(d->fw);
+		if (d->failing_since == 0)
+			(void)forwarder_pump(d->fw, now_monotonic_us(), &p);
 	}
-out:
-	forwarder_free(fw);
-	sink_close(sink);
-	config_free(&cfg);
-	if (sig_fd >= 0)
-		close(sig_fd);
-	if (ino_fd >= 0)
-		close(ino_fd);
-	if (dir_fd >= 0)
-		close(dir_fd);
-	if (lock_fd >= 0)
-		close(lock_fd);
-	return status;
+	r = forwarder_stop(d->fw, now_monotonic_us(), d->cli.once ?
+	    "--once: at the end of the file" : "stopped by a signal", &p);
+	switch (r) {
+	case FORWARD_WAITING:
+	case FORWARD_AT_END:
+		break;
+	case FORWARD_SINK_FAILED:
+	case FORWARD_STATE_FAILED:
+	case FORWARD_SOURCE_FAILED:
+		if (d->cli.once) {
+			log_err_errno(p.error, "could not send everything "
+			    "(%s)", failing_what(d, r));
+			d->status = 2;
+		} else
+			log_warn_errno(p.error, "stopping: could not send the "
+			    "last messages or commit (%s); they will be sent "
+			    "again at the next start", failing_what(d, r));
+		break;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct daemon d = { .dir_fd = -1, .lock_fd = -1, .sig_fd = -1,
+	    .ino_fd = -1 };
+
+	parse_args(argc, argv, &d.cli);
+	if (!load_config(&d.cli, &d.cfg)) {
+		config_free(&d.cfg);
+		return 1;
+	}
+	if (d.cli.check_config) {
+		config_free(&d.cfg);
+		return 0;
+	}
+	log_init(d.cli.foreground);
+	signal(SIGPIPE, SIG_IGN);
+	if (!prepare_host(&d) ||
+	    open_state_dir(d.cfg.state_dir, &d.dir_fd, &d.lock_fd) < 0 ||
+	    !start_forwarder(&d) || !prepare_wakeups(&d))
+		d.status = 2;
+	else {
+		notify("READY=1");
+		log_info("forwarding %s to %s", d.cfg.file,
+		    sink_describe(d.sink));
+		run(&d);
+		stop(&d);
+	}
+	forwarder_free(d.fw);
+	sink_close(d.sink);
+	config_free(&d.cfg);
+	free(d.failing_file);
+	if (d.sig_fd >= 0)
+		close(d.sig_fd);
+	if (d.ino_fd >= 0)
+		close(d.ino_fd);
+	if (d.dir_fd >= 0)
+		close(d.dir_fd);
+	if (d.lock_fd >= 0)
+		close(d.lock_fd);
+	return d.status;
 }
