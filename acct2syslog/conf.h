@@ -25,7 +25,10 @@ struct config {
 	char		*file;		/* file: /var/log/account/pacct */
 	char		*state_dir;	/* state_dir: /var/lib/acct2syslog */
 	struct sink_options sink;	/* sink, format, syslog_*, facility,
-					 * file_fsync; its strings owned here */
+					 * file_fsync; path and host are views
+					 * of the strings below */
+	char		*sink_file;	/* sink = file:PATH: PATH, or NULL */
+	char		*syslog_socket;	/* syslog_socket: NULL = /dev/log */
 	char		*hostname;	/* hostname: NULL = gethostname() */
 	unsigned	batch_records;	/* batch_records: 1..65536 (4096) per flush */
 	unsigned	batch_ms;	/* batch_ms: 0..60000 (200) */

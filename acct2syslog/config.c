@@ -20,11 +20,12 @@
  * at the start is skipped.  The first error ends the load and leaves the
  * config as it was.
  *
- * Sink strings: sink.path is the file of sink = file:PATH, else the syslog
- * socket (syslog_socket; NULL is /dev/log).  The struct has room for one of
- * them, so syslog_socket is kept only while the sink is not a file, and
- * switching from a file sink to syslog goes back to /dev/log.  sink.host is
- * hostname itself (one string, freed once).
+ * Sink strings: the file of sink = file:PATH (sink_file) and the socket of
+ * syslog_socket are two fields, each kept whatever the sink is, so that
+ * --sink syslog after a file sink in the configuration still uses the
+ * configured socket.  sink.path is a view of the one the sink uses (set by
+ * point_sink_path() after every change; never freed through it), and
+ * sink.host is hostname itself (one string, freed once).
  */
 #include "config.h"
 
@@ -249,12 +250,20 @@ set_bool(struct config *c, const struct key *k, const char *value,
 	return 0;
 }
 
+/* sink.path: the string of the sink's kind (a view, see the top). */
+static void
+point_sink_path(struct config *c)
+{
+	c->sink.path = c->sink.kind == SINK_FILE ? c->sink_file :
+	    c->sink.kind == SINK_SYSLOG ? c->syslog_socket : NULL;
+}
+
 /* journal | syslog | file:PATH | stdout. */
 static int
 set_sink(struct config *c, _unused_ const struct key *k, const char *value,
     const struct origin *o)
 {
-	char shown[SHOW_MAX], *path;
+	char shown[SHOW_MAX];
 	enum sink_kind kind;
 	int rc;
 
@@ -265,11 +274,10 @@ set_sink(struct config *c, _unused_ const struct key *k, const char *value,
 		if ((rc = check_path(value + 5, "/var/log/acct2syslog.log",
 		    o)) < 0)
 			return rc;
-		if ((path = strdup(value + 5)) == NULL)
-			return -ENOMEM;
-		free((char *)c->sink.path);
-		c->sink.path = path;
+		if ((rc = replace_string(&c->sink_file, value + 5)) < 0)
+			return rc;
 		c->sink.kind = SINK_FILE;
+		point_sink_path(c);
 		return 0;
 	}
 	if (strcmp(value, "journal") == 0)
@@ -284,12 +292,8 @@ set_sink(struct config *c, _unused_ const struct key *k, const char *value,
 	else
 		return fail(o, "'%s' is not a sink; give journal, syslog, "
 		    "file:PATH or stdout", show(shown, sizeof(shown), value));
-	/* A file's path is no socket: the syslog sink goes back to /dev/log. */
-	if (c->sink.kind == SINK_FILE) {
-		free((char *)c->sink.path);
-		c->sink.path = NULL;
-	}
 	c->sink.kind = kind;
+	point_sink_path(c);
 	return 0;
 }
 
@@ -307,13 +311,12 @@ set_format(struct config *c, _unused_ const struct key *k, const char *value,
 	return 0;
 }
 
-/* Checked always; kept unless the sink is a file (see the top). */
+/* Kept whatever the sink is (see the top). */
 static int
 set_syslog_socket(struct config *c, _unused_ const struct key *k,
     const char *value, const struct origin *o)
 {
 	struct sockaddr_un sun;
-	char *path;
 	int rc;
 
 	if ((rc = check_path(value, "/dev/log", o)) < 0)
@@ -321,12 +324,9 @@ set_syslog_socket(struct config *c, _unused_ const struct key *k,
 	if (strlen(value) >= sizeof(sun.sun_path))
 		return fail(o, "the path is %zu bytes long; a socket path has "
 		    "at most %zu", strlen(value), sizeof(sun.sun_path) - 1);
-	if (c->sink.kind == SINK_FILE)
-		return 0;
-	if ((path = strdup(value)) == NULL)
-		return -ENOMEM;
-	free((char *)c->sink.path);
-	c->sink.path = path;
+	if ((rc = replace_string(&c->syslog_socket, value)) < 0)
+		return rc;
+	point_sink_path(c);
 	return 0;
 }
 
@@ -572,7 +572,10 @@ config_free(struct config *c)
 	c->file = NULL;
 	free(c->state_dir);
 	c->state_dir = NULL;
-	free((char *)c->sink.path);
+	free(c->sink_file);
+	c->sink_file = NULL;
+	free(c->syslog_socket);
+	c->syslog_socket = NULL;
 	c->sink.path = NULL;
 	free(c->hostname);
 	c->hostname = NULL;
@@ -585,15 +588,17 @@ config_copy(struct config *dst, const struct config *src)
 {
 	*dst = *src;
 	dst->file = dst->state_dir = dst->hostname = NULL;
+	dst->sink_file = dst->syslog_socket = NULL;
 	dst->sink.path = dst->sink.host = NULL;
 	if (replace_string(&dst->file, src->file) < 0 ||
 	    replace_string(&dst->state_dir, src->state_dir) < 0 ||
 	    replace_string(&dst->hostname, src->hostname) < 0 ||
-	    (src->sink.path != NULL &&
-	    (dst->sink.path = strdup(src->sink.path)) == NULL)) {
+	    replace_string(&dst->sink_file, src->sink_file) < 0 ||
+	    replace_string(&dst->syslog_socket, src->syslog_socket) < 0) {
 		config_free(dst);
 		return -ENOMEM;
 	}
+	point_sink_path(dst);
 	dst->sink.host = dst->hostname;
 	return 0;
 }

@@ -302,7 +302,7 @@ test_words(void)
 	    "  and says what is right");
 
 	ok(set("syslog_socket", "/run/systemd/journal/syslog") == 0 &&
-	    strcmp(c.sink.path, "/run/systemd/journal/syslog") == 0,
+	    strcmp(c.syslog_socket, "/run/systemd/journal/syslog") == 0,
 	    "syslog_socket = /run/systemd/journal/syslog");
 	is_int(set("syslog_socket", ""), -EINVAL, "syslog_socket = '' is "
 	    "refused");
@@ -470,8 +470,23 @@ test_sink_paths(void)
 	is_int(config_set(&c, "syslog_socket", "", "x", err, sizeof(err)),
 	    -EINVAL, "  but it is still checked");
 	config_set(&c, "sink", "syslog", "x", err, sizeof(err));
-	ok(c.sink.kind == SINK_SYSLOG && c.sink.path == NULL,
-	    "from a file to syslog: back to /dev/log");
+	ok(c.sink.kind == SINK_SYSLOG && c.sink.path != NULL &&
+	    strcmp(c.sink.path, "/run/t") == 0,
+	    "from a file to syslog: the socket given meanwhile");
+	is_str(c.sink_file, "/tmp/out", "  and the file's path is kept apart");
+	/* The configuration file says both; --sink syslog on the command
+	 * line must not forget the socket (issue 12). */
+	ok(load_text("sink = file:/var/log/a.log\nsyslog_socket = /run/s\n")
+	    == 0 && config_set(&c, "sink", "syslog", "--sink", err,
+	    sizeof(err)) == 0 && c.sink.kind == SINK_SYSLOG &&
+	    c.sink.path != NULL && strcmp(c.sink.path, "/run/s") == 0,
+	    "a file sink and syslog_socket in the file, --sink syslog: the "
+	    "socket is used");
+	ok(load_text("syslog_socket = /run/s\nsink = file:/var/log/a.log\n")
+	    == 0 && config_set(&c, "sink", "syslog", "--sink", err,
+	    sizeof(err)) == 0 && c.sink.path != NULL &&
+	    strcmp(c.sink.path, "/run/s") == 0,
+	    "  in either order");
 	config_set(&c, "sink", "file:/tmp/a", "x", err, sizeof(err));
 	config_set(&c, "sink", "file:/tmp/b", "x", err, sizeof(err));
 	is_str(c.sink.path, "/tmp/b", "a second file sink replaces the first");
