@@ -582,14 +582,15 @@ run(struct daemon *d)
 			notify_status(d->fw);
 			d->last_status = mono;
 		}
-		if (d->watchdog_us && mono - d->last_watchdog >= d->watchdog_us) {
+		if (d->watchdog_us &&
+		    mono - d->last_watchdog >= d->watchdog_us) {
 			notify("WATCHDOG=1");
 			d->last_watchdog = mono;
 		}
 		if (d->stopping)
 			return;
-		if (poll(pfd, d->ino_fd >= 0 ? 2 : 1, poll_timeout(d, mono)) < 0 &&
-		    errno != EINTR) {
+		if (poll(pfd, d->ino_fd >= 0 ? 2 : 1,
+		    poll_timeout(d, mono)) < 0 && errno != EINTR) {
 			log_err_errno(-errno, "poll");
 			d->status = 2;
 			return;
