@@ -502,6 +502,7 @@ reload(struct daemon *d)
 
 	notify("RELOADING=1");
 	if (!load_config(cli, &next)) {
+		config_free(&next);
 		log_errx("configuration not reloaded: keeping the old one");
 	} else if ((s2 = make_sink(&next, d->hostname)) == NULL) {
 		log_errx("configuration not reloaded: keeping the old sink");
@@ -737,7 +738,10 @@ main(int argc, char **argv)
 	struct daemon d = { .dir_fd = -1, .lock_fd = -1, .sig_fd = -1,
 	    .ino_fd = -1 };
 
+	/* Errors of the options themselves: --foreground is not known yet. */
+	log_init(false);
 	parse_args(argc, argv, &d.cli);
+	log_init(d.cli.foreground);
 	if (!load_config(&d.cli, &d.cfg)) {
 		config_free(&d.cfg);
 		return 1;
@@ -746,7 +750,6 @@ main(int argc, char **argv)
 		config_free(&d.cfg);
 		return 0;
 	}
-	log_init(d.cli.foreground);
 	signal(SIGPIPE, SIG_IGN);
 	if (!prepare_host(&d) ||
 	    open_state_dir(d.cfg.state_dir, &d.dir_fd, &d.lock_fd) < 0 ||
