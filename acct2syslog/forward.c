@@ -272,6 +272,12 @@ pump_rounds(struct forwarder *f, uint64_t now_us)
 			continue;
 		/* Everything read has gone out. */
 		s = follow_check_source(f, now_us);
+		if (s.result == FORWARD_AT_END && f->replaying) {
+			/* --once with nothing left to replay: the start
+			 * (and what it admits) still goes out. */
+			queue_start(f);
+			continue;
+		}
 		if (s.result != FORWARD_WAITING)
 			return s;
 		if (f->n_ctl > 0 || !f->cur.at_end)

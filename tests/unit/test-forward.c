@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <sys/resource.h>
 
 #include "fwtest.h"
@@ -92,6 +94,48 @@ test_replay(void)
 	is_int(fw_count(out, "event=\"forwarder_start\" ") > 0 ?
 	    fw_count(out, "seq=12 ") : 0, 1,
 	    "replay: forwarder_start comes after them, seq 12");
+	forwarder_free(f);
+	sink_close(s);
+	close(sfd);
+}
+
+/* --once after a crash with nothing after the commit: no record to
+ * replay, but forwarder_start still goes out, admitting the seq taken for
+ * a control event whose delivery is not known. */
+static void
+test_replay_nothing(void)
+{
+	const char *pacct = fw_path("rn.pacct"), *out = fw_path("rn.kv");
+	int sfd = fw_state_dir("rn.state");
+	struct forward_options o = fw_options(pacct, sfd, true);
+	struct forwarder *f = NULL;
+	struct sink *s = fw_file_sink(out);
+	struct forward_pump p;
+	struct state st;
+	char want[64];
+
+	fw_records(pacct, 250, 3, false);
+	if (forwarder_new(&o, &f) < 0)
+		abort();
+	forwarder_set_sink(f, s);
+	fw_pump(f, 10, &p);
+	forwarder_stop(f, timefmt_now_us(CLOCK_MONOTONIC), "end", &p);
+	forwarder_free(f);
+	if (state_load(sfd, &st) < 0)
+		abort();
+	st.seq++;
+	st.pending_control = true;
+	st.clean = false;
+	if (state_save(sfd, &st) < 0)
+		abort();
+	is_int(forwarder_new(&o, &f), 0, "replay nothing: resumes");
+	forwarder_set_sink(f, s);
+	is_int(fw_pump(f, 10, &p), FORWARD_AT_END, "replay nothing: at the end");
+	is_int(fw_count(out, "event=\"forwarder_start\""), 2,
+	    "replay nothing: a forwarder_start for this run too");
+	snprintf(want, sizeof(want), "seq_from=%" PRIu64 " seq_to=%" PRIu64
+	    " ", st.seq, st.seq);
+	is_int(fw_count(out, want), 1, "  admitting seq %" PRIu64, st.seq);
 	forwarder_free(f);
 	sink_close(s);
 	close(sfd);
@@ -263,16 +307,92 @@ test_queue_full(void)
 	close(sfd);
 }
 
+/* Two runs in a row die between taking a seq for forwarder_start (the
+ * state says pending_control) and sending it.  The first seq is then
+ * admitted by nothing that reached the sink: the second run's
+ * forwarder_start, which admitted it, was lost too, and its reservation
+ * replaced the first in the state file, which keeps one pending seq.
+ * Seen once as a seq hole in faults/01 (SIGKILL x100).  A fix needs the
+ * state file to keep the range in doubt (state.c): a known defect. */
+static void
+test_doubt_twice(void)
+{
+	const char *pacct = fw_path("dd.pacct"), *out = fw_path("dd.kv");
+	int sfd = fw_state_dir("dd.state");
+	struct forward_options o = fw_options(pacct, sfd, true);
+	struct forwarder *f = NULL;
+	struct sink *s = fw_file_sink(out);
+	struct forward_pump p;
+	struct rlimit saved, small;
+	struct state st;
+	struct stat sb;
+	uint64_t lost;
+
+	char want[64];
+
+	fw_records(pacct, 700, 2, false);
+	if (forwarder_new(&o, &f) < 0)
+		abort();
+	forwarder_set_sink(f, s);
+	fw_pump(f, 10, &p);
+	forwarder_stop(f, timefmt_now_us(CLOCK_MONOTONIC), "end", &p);
+	forwarder_free(f);
+	/* Run 1 took seq lost for its forwarder_start and died. */
+	if (state_load(sfd, &st) < 0)
+		abort();
+	lost = ++st.seq;
+	st.pending_control = true;
+	st.clean = false;
+	if (state_save(sfd, &st) < 0)
+		abort();
+	/* Run 2 takes the next seq for its own, which admits lost (the
+	 * sync before it goes through); its send fails (the sink's file
+	 * may not grow), and it dies. */
+	if (forwarder_new(&o, &f) < 0 || stat(out, &sb) < 0 ||
+	    getrlimit(RLIMIT_FSIZE, &saved) < 0)
+		abort();
+	forwarder_set_sink(f, s);
+	small = saved;
+	small.rlim_cur = (rlim_t)sb.st_size;
+	signal(SIGXFSZ, SIG_IGN);
+	if (setrlimit(RLIMIT_FSIZE, &small) < 0)
+		abort();
+	is_int(fw_pump(f, 1, &p), FORWARD_SINK_FAILED,
+	    "doubt twice: run 2 cannot send its forwarder_start");
+	if (setrlimit(RLIMIT_FSIZE, &saved) < 0)
+		abort();
+	forwarder_free(f);
+	ok(state_load(sfd, &st) == 0 && st.seq == lost + 1 &&
+	    st.pending_control, "doubt twice: its seq is taken (pending)");
+	sink_close(s);
+	s = fw_file_sink(out);
+	/* Run 3 gets through. */
+	if (forwarder_new(&o, &f) < 0)
+		abort();
+	forwarder_set_sink(f, s);
+	is_int(fw_pump(f, 10, &p), FORWARD_AT_END, "doubt twice: run 3 ends");
+	snprintf(want, sizeof(want), "seq_from=%" PRIu64 " ", lost);
+	todo_start("the state file keeps one pending seq, not a range");
+	ok(fw_count(out, want) == 1, "doubt twice: seq %" PRIu64 " is "
+	    "admitted by a forwarder_start", lost);
+	todo_end();
+	forwarder_free(f);
+	sink_close(s);
+	close(sfd);
+}
+
 int
 main(void)
 {
 	fw_setup();
 	test_once();
 	test_replay();
+	test_replay_nothing();
 	test_state_failed();
 	test_sink_failed();
 	test_rewind_failed();
 	test_queue_full();
+	test_doubt_twice();
 	fw_cleanup();
 	return done_testing();
 }
