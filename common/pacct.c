@@ -21,15 +21,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "instream.h"
 #include "macro.h"
 #include "pacct.h"
 
 #define RESYNC_RUN	3	/* valid records in a row that end a skip */
 #define LOOKAHEAD	((RESYNC_RUN + 1) * ACCT_RECORD_MAX)
 #define BUF_SIZE	(256 * 1024)
-#define IN_SIZE		(64 * 1024)
 #define WINDOW_SIZE	(1024 * 1024)
 #define PACCT_FILTERED	(-1000)	/* emit(): a record the prefilter took */
 
@@ -62,7 +61,7 @@ struct checkpoint {
 
 struct pacct_reader {
 	char		*name;
-	int		fd;
+	struct instream	*in;		/* the stream, or its spooled copy */
 	enum pacct_direction direction;
 	unsigned	ahz;
 	bool		(*prefilter)(const void *record, void *arg);
@@ -74,14 +73,9 @@ struct pacct_reader {
 	struct pacct_stats stats;
 	size_t		record_size;	/* 0 until the first bytes are seen */
 
-	/* Compressed (or peeked) input. */
-	bool		gzip;
-	bool		member_done;
-	bool		in_eof;
-	z_stream	zs;
-	bool		zs_ready;
-	uint8_t		*in;
-	size_t		in_pos, in_len;
+	bool		compressed;	/* the stream was gzip */
+	uint64_t	max_spool;	/* 0: no cap */
+	uint64_t	skip_budget;	/* 0: none */
 
 	/* Forward scanning: stream bytes [buf_offset, buf_offset + buf_len). */
 	uint8_t		*buf;
@@ -196,77 +190,11 @@ scan(const uint8_t *data, size_t avail, bool eof, size_t size,
 	return ITEM_SKIP;
 }
 
-/* Read up to n decompressed bytes; 0 at the end, or -errno. */
+/* Read up to n bytes of the stream; 0 at the end, or -errno. */
 static ssize_t
 source_read(struct pacct_reader *r, uint8_t *dst, size_t n)
 {
-	ssize_t got;
-
-	if (!r->gzip) {
-		if (r->in_pos < r->in_len) {
-			size_t k = MIN(n, r->in_len - r->in_pos);
-
-			memcpy(dst, r->in + r->in_pos, k);
-			r->in_pos += k;
-			return (ssize_t)k;
-		}
-		do
-			got = read(r->fd, dst, n);
-		while (got < 0 && errno == EINTR);
-		return got < 0 ? -errno : got;
-	}
-
-	r->zs.next_out = dst;
-	r->zs.avail_out = (uInt)MIN(n, UINT_MAX);
-	while (r->zs.avail_out > 0) {
-		int zr, error = 0;
-
-		if (r->zs.avail_in < 2 && !r->in_eof) {
-			/* Keep a lone byte: it may begin the next member. */
-			if (r->zs.avail_in == 1)
-				r->in[0] = *r->zs.next_in;
-			do
-				got = read(r->fd, r->in + r->zs.avail_in,
-				    IN_SIZE - r->zs.avail_in);
-			while (got < 0 && errno == EINTR);
-			if (got < 0) {
-				error = -errno;
-				goto out;
-			}
-			if (got == 0)
-				r->in_eof = true;
-			r->zs.next_in = r->in;
-			r->zs.avail_in += (uInt)got;
-			continue;
-		}
-		if (r->member_done) {
-			if (r->zs.avail_in == 0)
-				break;		/* the end of the last member */
-			if (r->zs.avail_in < 2 || r->zs.next_in[0] != 0x1f ||
-			    r->zs.next_in[1] != 0x8b ||
-			    inflateReset(&r->zs) != Z_OK) {
-				error = -EBADMSG;	/* trailing garbage */
-				goto out;
-			}
-			r->member_done = false;
-		}
-		zr = inflate(&r->zs, Z_NO_FLUSH);
-		if (zr == Z_STREAM_END)
-			r->member_done = true;
-		else if (zr == Z_BUF_ERROR && r->in_eof && r->zs.avail_in == 0)
-			error = -EBADMSG;	/* cut short */
-		else if (zr == Z_MEM_ERROR)
-			error = -ENOMEM;
-		else if (zr != Z_OK && zr != Z_BUF_ERROR)
-			error = -EBADMSG;
-out:
-		/* Hand out what came before the failure; the failure
-		 * repeats on the next call. */
-		if (error < 0)
-			return n > r->zs.avail_out ?
-			    (ssize_t)(n - r->zs.avail_out) : error;
-	}
-	return (ssize_t)(n - r->zs.avail_out);
+	return instream_read(r->in, dst, n);
 }
 
 /* Start reading at offset: seek in a plain file, read and drop the bytes
@@ -275,13 +203,13 @@ static int
 skip_to(struct pacct_reader *r, uint64_t offset, const struct stat *st)
 {
 	uint64_t left = offset;
+	int rc;
 
-	if (!r->gzip && S_ISREG(st->st_mode)) {
+	if (instream_in_place(r->in)) {
 		if ((uint64_t)st->st_size < offset)
 			return -ERANGE;
-		if (lseek(r->fd, (off_t)offset, SEEK_SET) < 0)
-			return -errno;
-		r->in_pos = r->in_len;
+		if ((rc = instream_seek(r->in, offset)) < 0)
+			return rc;
 		left = 0;
 	}
 	while (left > 0) {
@@ -390,14 +318,35 @@ open_tmpfile(const char *dir)
 	return fd;
 }
 
-/* Make the stream a seekable plain file: decompress or copy a pipe. */
+/* write(2) all n bytes: 0 or -errno. */
+static int
+write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Make the stream a seekable plain file: decompress or copy a pipe into
+ * an unlinked temporary file, up to max_spool bytes (-EFBIG past them).
+ */
 static int
 make_seekable(struct pacct_reader *r, const char *tmpdir)
 {
-	struct stat st;
-	int tmp;
+	struct instream *copy;
+	uint64_t spooled = 0;
+	int tmp, rc;
 
-	if (!r->gzip && fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode))
+	if (instream_in_place(r->in))
 		return 0;
 	if (tmpdir == NULL && (tmpdir = getenv("TMPDIR")) == NULL)
 		tmpdir = "/tmp";
@@ -405,7 +354,6 @@ make_seekable(struct pacct_reader *r, const char *tmpdir)
 		return tmp;
 	for (;;) {
 		ssize_t got = source_read(r, r->buf, BUF_SIZE);
-		size_t done = 0;
 
 		if (got < 0) {
 			/* Keep what came before: it is read out, and the
@@ -415,25 +363,26 @@ make_seekable(struct pacct_reader *r, const char *tmpdir)
 		}
 		if (got == 0)
 			break;
-		while (done < (size_t)got) {
-			ssize_t w = write(tmp, r->buf + done, (size_t)got - done);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				int e = -errno;
-
-				close(tmp);
-				return e;
-			}
-			done += (size_t)w;
+		if (r->max_spool > 0 && (uint64_t)got > r->max_spool - spooled) {
+			close(tmp);
+			return -EFBIG;
+		}
+		spooled += (uint64_t)got;
+		if ((rc = write_all(tmp, r->buf, (size_t)got)) < 0) {
+			close(tmp);
+			return rc;
 		}
 	}
-	close(r->fd);
-	r->fd = tmp;
-	r->gzip = false;
-	r->in_pos = r->in_len = 0;
-	return lseek(tmp, 0, SEEK_SET) < 0 ? -errno : 0;
+	if (lseek(tmp, 0, SEEK_SET) < 0) {
+		rc = -errno;
+		close(tmp);
+		return rc;
+	}
+	if ((rc = instream_open_fd(tmp, INSTREAM_PLAIN, &copy)) < 0)
+		return rc;
+	instream_close(r->in);
+	r->in = copy;
+	return 0;
 }
 
 /* First pass of backward reading: note a checkpoint every WINDOW_SIZE. */
@@ -484,7 +433,7 @@ load_window(struct pacct_reader *r, size_t w)
 	struct scan_state st = r->cps[w].state;
 
 	while (got < len) {
-		ssize_t n = pread(r->fd, r->wbuf + got, len - got,
+		ssize_t n = pread(instream_fd(r->in), r->wbuf + got, len - got,
 		    (off_t)(start + got));
 
 		if (n < 0 && errno == EINTR)
@@ -552,69 +501,42 @@ backward_item(struct pacct_reader *r, struct item *it)
 }
 
 int
-pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
-    struct pacct_reader **ret_reader)
+pacct_open_stream(struct instream *in, const char *name,
+    const struct pacct_options *options, struct pacct_reader **ret_reader)
 {
 	static const struct pacct_options defaults = { 0 };
 	struct pacct_reader *r;
 	struct stat st;
-	ssize_t got;
 	int rc;
 
 	if (options == NULL)
 		options = &defaults;
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		close(fd);
+	if ((rc = fstat(instream_fd(in), &st) < 0 ? -errno :
+	    S_ISDIR(st.st_mode) ? -EISDIR : 0) < 0) {
+		instream_close(in);
 		return rc;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		return -EISDIR;
-	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		close(fd);
+		instream_close(in);
 		return -ENOMEM;
 	}
-	r->fd = fd;
+	r->in = in;
+	r->compressed = instream_compressed(in);
 	r->state.version = -1;
 	r->direction = options->direction;
 	r->prefilter = options->prefilter;
-	r->follow = options->follow && options->direction == PACCT_FORWARD;
+	/* A gzip stream is read to its end, never followed. */
+	r->follow = options->follow && options->direction == PACCT_FORWARD &&
+	    !r->compressed;
 	r->prefilter_arg = options->prefilter_arg;
 	r->ahz = options->default_ahz ? options->default_ahz : ACCT_AHZ_DEFAULT;
+	r->max_spool = options->max_spool;
+	r->skip_budget = options->skip_budget;
 	if ((r->name = strdup(name)) == NULL ||
-	    (r->in = malloc(IN_SIZE)) == NULL ||
 	    (r->buf = malloc(BUF_SIZE)) == NULL) {
 		rc = -ENOMEM;
 		goto fail;
 	}
-
-	/* Peek at the first bytes: gzip is told by its magic, not its name.
-	 * A pipe may hand them over one at a time. */
-	while (r->in_len < 2 && !r->in_eof) {
-		got = read(fd, r->in + r->in_len, IN_SIZE - r->in_len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = -errno;
-			goto fail;
-		}
-		r->in_len += (size_t)got;
-		r->in_eof = got == 0;
-	}
-	if (r->in_len >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
-		r->gzip = true;
-		r->follow = false;
-		if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK) {
-			rc = -ENOMEM;
-			goto fail;
-		}
-		r->zs_ready = true;
-		r->zs.next_in = r->in;
-		r->zs.avail_in = (uInt)r->in_len;
-	}
-
 	if (options->start_offset > 0 && r->direction == PACCT_FORWARD &&
 	    (rc = skip_to(r, options->start_offset, &st)) < 0)
 		goto fail;
@@ -636,6 +558,25 @@ pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
 fail:
 	pacct_close(r);
 	return rc;
+}
+
+int
+pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
+    struct pacct_reader **ret_reader)
+{
+	struct stat st;
+	struct instream *in;
+	int rc;
+
+	/* A directory is refused before anything is read from it. */
+	if ((rc = fstat(fd, &st) < 0 ? -errno :
+	    S_ISDIR(st.st_mode) ? -EISDIR : 0) < 0) {
+		close(fd);
+		return rc;
+	}
+	if ((rc = instream_open_fd(fd, INSTREAM_DETECT, &in)) < 0)
+		return rc;
+	return pacct_open_stream(in, name, options, ret_reader);
 }
 
 int
@@ -693,11 +634,22 @@ emit(struct pacct_reader *r, const struct item *it, struct acct_event *ev,
 	return it->kind == ITEM_SKIP ? PACCT_SKIPPED : PACCT_PARTIAL;
 }
 
+/* The budget of a call ran out inside a skip: say how far it got. */
+static int
+skipping(const struct pacct_reader *r, struct pacct_region *region)
+{
+	if (region != NULL)
+		*region = (struct pacct_region){ r->pending.offset,
+		    r->pending.length, r->pending.all_zero };
+	return PACCT_SKIPPING;
+}
+
 int
 pacct_next(struct pacct_reader *r, struct acct_event *ret_event,
     struct pacct_region *ret_region)
 {
 	struct item it;
+	uint64_t scanned = 0;
 	int rc;
 
 	for (;;) {
@@ -739,6 +691,9 @@ pacct_next(struct pacct_reader *r, struct acct_event *ret_event,
 				r->pending.length += it.length;
 				r->pending.all_zero &= it.all_zero;
 			}
+			scanned += it.length;
+			if (r->skip_budget > 0 && scanned >= r->skip_budget)
+				return skipping(r, ret_region);
 			continue;
 		}
 		/* A followed stream may go on with more of the same skip:
@@ -778,7 +733,7 @@ pacct_name(const struct pacct_reader *r)
 bool
 pacct_compressed(const struct pacct_reader *r)
 {
-	return r->zs_ready;
+	return r->compressed;
 }
 
 void
@@ -792,12 +747,8 @@ pacct_close(struct pacct_reader *r)
 {
 	if (r == NULL)
 		return;
-	if (r->zs_ready)
-		inflateEnd(&r->zs);
-	if (r->fd >= 0)
-		close(r->fd);
+	instream_close(r->in);
 	free(r->name);
-	free(r->in);
 	free(r->buf);
 	free(r->cps);
 	free(r->wbuf);

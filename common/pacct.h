@@ -6,12 +6,13 @@
  * such as stdin; gzip is recognised by its magic bytes, not by the name.
  * Records come forwards or backwards with memory bounded whatever the size
  * of the stream (backward reading of a gzip stream or a pipe goes through
- * an unlinked temporary file).  Nothing is decoded twice and nothing is
+ * an unlinked temporary file, up to a cap the caller may set).  Nothing is decoded twice and nothing is
  * guessed: a region that is not a run of valid records (all-zero holes,
  * unknown versions, garbage, misalignment) is reported once as a skip with
  * its offset and length, and reading goes on at the next place where valid
  * records start again.  A tail shorter than one record is reported, never
- * decoded.
+ * decoded.  A caller that must stay responsive sets a skip budget: a long
+ * skip then comes back in steps (PACCT_SKIPPING) before it is reported.
  *
  * Offsets are in the decompressed stream.  Functions return 0 or a positive
  * status, or -errno; a reader is used by one thread at a time.
@@ -22,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "instream.h"
 #include "record.h"
 
 enum pacct_direction {
@@ -46,6 +48,14 @@ struct pacct_options {
 	 * stream, as if the bytes before it were not there; pacct_open()
 	 * fails with -ERANGE when the stream is shorter. */
 	uint64_t		start_offset;
+	/* Backwards only: spool at most this many bytes of a gzip stream or
+	 * a pipe (pacct_open() fails with -EFBIG past them); 0: no cap. */
+	uint64_t		max_spool;
+	/* When set, pacct_next() returns PACCT_SKIPPING after it skipped
+	 * about this many bytes in one call (a long region of bytes that are
+	 * not records, a sparse hole of gigabytes), so that the caller can
+	 * look at its signals and call again; 0: a skip is read whole. */
+	uint64_t		skip_budget;
 };
 
 /* What pacct_next() found. */
@@ -54,6 +64,10 @@ enum pacct_status {
 	PACCT_RECORD = 1,	/* *ret_event holds a record */
 	PACCT_SKIPPED = 2,	/* *ret_region: data that is not records */
 	PACCT_PARTIAL = 3,	/* *ret_region: a tail shorter than a record */
+	/* The skip budget ran out: *ret_region is the skip so far; call
+	 * again.  The skip is still reported whole, once, by PACCT_SKIPPED
+	 * when it ends, and pacct_offset()/pacct_end_offset() do not move. */
+	PACCT_SKIPPING = 4,
 };
 
 struct pacct_region {
@@ -74,10 +88,12 @@ struct pacct_reader;
 
 /*
  * Open path for reading ("-": standard input).  Errors: -ENOENT, -EACCES
- * and the like from open(2) and read(2); -EISDIR for a directory; -ENOMEM.  Backward reading of a pipe or a
- * gzip stream reads it whole here, so errors of the temporary file (-ENOSPC,
- * ...) come from this call; a decompression failure is kept, and
- * pacct_next() returns it after the records that came before it.
+ * and the like from open(2) and read(2); -EISDIR for a directory; -ENOMEM.
+ * Backward reading of a pipe or a gzip stream reads it whole here, so
+ * errors of the temporary file (-ENOSPC, ...) come from this call, and
+ * -EFBIG when it would hold more than options->max_spool bytes; a
+ * decompression failure is kept, and pacct_next() returns it after the
+ * records that came before it.
  */
 int	pacct_open(const char *path, const struct pacct_options *options,
 	    struct pacct_reader **ret_reader);
@@ -85,6 +101,13 @@ int	pacct_open(const char *path, const struct pacct_options *options,
 /* As pacct_open(), on an open descriptor that the reader takes over (it is
  * closed even on failure); name is used in nothing but pacct_name(). */
 int	pacct_open_fd(int fd, const char *name,
+	    const struct pacct_options *options,
+	    struct pacct_reader **ret_reader);
+
+/* As pacct_open_fd(), on a stream that the reader takes over (closed even
+ * on failure): one that someone already peeked at (instream_peek()), whose
+ * first bytes are read all the same. */
+int	pacct_open_stream(struct instream *in, const char *name,
 	    const struct pacct_options *options,
 	    struct pacct_reader **ret_reader);
 
