@@ -484,8 +484,16 @@ list_source(struct source *src, struct options *opt)
 			clean = false;
 			continue;
 		}
+		if (rc == -EMSGSIZE) {
+			warnx("%s:%" PRIu64 ": a line longer than %d bytes; "
+			    "skipped whole", SHOWN(source_name(src)),
+			    source_line(src), SOURCE_LINE_MAX);
+			clean = false;
+			continue;
+		}
 		if (rc < 0) {
-			warnx("%s: %s", SHOWN(source_name(src)), strerror(-rc));
+			warnx("%s: %s", SHOWN(source_name(src)), rc == -EILSEQ ?
+			    "corrupt or truncated gzip data" : strerror(-rc));
 			clean = false;
 			break;
 		}

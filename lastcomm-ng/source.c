@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "instream.h"
 #include "jsonline.h"
 #include "macro.h"
 #include "pacct.h"
@@ -22,13 +22,14 @@
 #include "source-internal.h"
 
 #define CHUNK		(256 * 1024)
-#define LINE_MAX_LEN	(64 * 1024)	/* longer lines are not ours */
+#define SNIFF_MIN	ACCT_RECORD_MAX	/* enough to tell a record */
 
 struct lines {
-	gzFile		gz;
+	struct instream	*in;
 	char		*buf;
 	size_t		pos, len, cap;
 	bool		eof;
+	bool		too_long;	/* dropping the rest of a long line */
 	int		error;
 	struct rulebase	*rb;
 	struct jsonline	*js;
@@ -54,7 +55,7 @@ source_new(enum source_kind kind, const char *name,
 static bool
 lines_fill(struct lines *l)
 {
-	int n;
+	ssize_t n;
 
 	if (l->eof)
 		return false;
@@ -64,17 +65,11 @@ lines_fill(struct lines *l)
 		l->pos = 0;
 	}
 	if (l->len == l->cap)
-		return false;		/* a line longer than the buffer */
-	n = gzread(l->gz, l->buf + l->len, (unsigned)(l->cap - l->len));
-	if (n < 0) {
-		int zerr;
-
-		gzerror(l->gz, &zerr);
-		l->error = zerr == Z_ERRNO ? -errno : -EBADMSG;
-		l->eof = true;
-		return false;
-	}
-	if (n == 0) {
+		return false;		/* cannot happen: see lines_next */
+	n = instream_read(l->in, l->buf + l->len, l->cap - l->len);
+	if (n <= 0) {
+		/* Not -EBADMSG: that is a damaged message, not the end. */
+		l->error = n == -EBADMSG ? -EILSEQ : (int)n;
 		l->eof = true;
 		return false;
 	}
@@ -82,37 +77,49 @@ lines_fill(struct lines *l)
 	return true;
 }
 
-/* The next line (without its newline), or NULL at the end.  Lines longer
- * than LINE_MAX_LEN are skipped whole and counted. */
+/*
+ * The next line (without its newline), or NULL at the end (*ret_len 0) or
+ * for a line longer than SOURCE_LINE_MAX (*ret_len SIZE_MAX).  A long line
+ * is dropped whole, up to and including its newline, and counted as a
+ * line: never handed out in pieces, so that nothing after byte
+ * SOURCE_LINE_MAX of another program's line is read as a line of its own.
+ */
 static const char *
 lines_next(struct source *s, struct lines *l, size_t *ret_len)
 {
 	for (;;) {
 		char *start = l->buf + l->pos;
-		char *nl = memchr(start, '\n', l->len - l->pos);
+		size_t avail = l->len - l->pos;
+		char *nl = memchr(start, '\n', avail);
+		size_t len = nl != NULL ? (size_t)(nl - start) : avail;
 
-		if (nl != NULL) {
-			l->pos = (size_t)(nl + 1 - l->buf);
-			s->line++;
-			*ret_len = (size_t)(nl - start);
-			return start;
-		}
-		if (lines_fill(l))
+		if (nl == NULL && avail <= SOURCE_LINE_MAX && lines_fill(l))
 			continue;
-		if (l->len - l->pos == l->cap) {
-			/* Too long: drop up to the next newline. */
+		if (nl == NULL && avail > SOURCE_LINE_MAX) {
+			/* Too long already: drop what we have, read on. */
 			l->pos = l->len;
+			l->too_long = true;
+			if (lines_fill(l))
+				continue;
+		}
+		/* The end; a line cut by a read error is not a line. */
+		if (nl == NULL && ((avail == 0 && !l->too_long) ||
+		    l->error < 0)) {
+			l->pos = l->len;
+			*ret_len = 0;
+			return NULL;
+		}
+		/* A line: up to a newline, or the last one without. */
+		l->pos = nl != NULL ? (size_t)(nl + 1 - l->buf) : l->len;
+		s->line++;
+		if (l->too_long || len > SOURCE_LINE_MAX) {
+			l->too_long = false;
 			s->skipped++;
-			continue;
+			*ret_len = SIZE_MAX;
+			return NULL;
 		}
-		if (l->len > l->pos) {		/* a last line without '\n' */
-			start = l->buf + l->pos;
-			*ret_len = l->len - l->pos;
-			l->pos = l->len;
-			s->line++;
-			return start;
-		}
-		return NULL;
+		*ret_len = len;
+		return start;
 	}
 }
 
@@ -124,7 +131,9 @@ text_next(struct source *s, struct entry *e)
 	size_t len;
 	int rc;
 
-	while ((line = lines_next(s, l, &len)) != NULL) {
+	while ((line = lines_next(s, l, &len)) != NULL || len == SIZE_MAX) {
+		if (line == NULL)
+			return -EMSGSIZE;	/* a line too long, skipped */
 		rc = s->kind == SOURCE_JSON ?
 		    jsonline_parse(l->js, line, len, e) :
 		    rulebase_parse(l->rb, line, len, e);
@@ -144,8 +153,7 @@ text_close(struct source *s)
 
 	if (l == NULL)
 		return;
-	if (l->gz != NULL)
-		gzclose(l->gz);
+	instream_close(l->in);
 	rulebase_free(l->rb);
 	jsonline_free(l->js);
 	free(l->buf);
@@ -171,7 +179,10 @@ pacct_source_next(struct source *s, struct entry *e)
 			e->time_us = acct_end_us(&e->ev);
 			return 1;
 		}
-		if (rc == PACCT_SKIPPED || rc == PACCT_PARTIAL) {
+		if (rc == -EBADMSG)
+			return -EILSEQ;		/* corrupt gzip data */
+		if (rc == PACCT_SKIPPED || rc == PACCT_PARTIAL ||
+		    rc == PACCT_SKIPPING) {
 			s->skipped++;
 			continue;
 		}
@@ -189,7 +200,8 @@ static const struct source_ops pacct_ops = {
 	pacct_source_next, pacct_source_close
 };
 
-/* What the first bytes say the content is. */
+/* What the first bytes say the content is; SOURCE_JOURNAL (none of the
+ * archive kinds) when it cannot tell yet: only blanks so far. */
 static enum source_kind
 sniff(const uint8_t *p, size_t n)
 {
@@ -200,87 +212,117 @@ sniff(const uint8_t *p, size_t n)
 	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
 	    p[i] == '\n'))
 		i++;
-	if (i < n && p[i] == '{')
-		return SOURCE_JSON;
-	return SOURCE_SYSLOG;
+	if (i < n)
+		return p[i] == '{' ? SOURCE_JSON : SOURCE_SYSLOG;
+	return SOURCE_JOURNAL;
+}
+
+/* Look at the first bytes of in (none is consumed) to tell its kind:
+ * enough for a record, more while there are only blanks. */
+static int
+sniff_stream(struct instream *in, enum source_kind *ret)
+{
+	const uint8_t *p;
+	size_t want = SNIFF_MIN, n;
+	int rc;
+
+	for (;;) {
+		if ((rc = instream_peek(in, want, &p, &n)) < 0)
+			return rc;
+		*ret = sniff(p, n);
+		if (*ret != SOURCE_JOURNAL)
+			return 0;
+		if (n < want || want >= INSTREAM_PEEK_MAX) {
+			*ret = SOURCE_SYSLOG;	/* empty, or blanks: text */
+			return 0;
+		}
+		want = MIN(want * 16, INSTREAM_PEEK_MAX);
+	}
+}
+
+/* A pacct archive, from the stream whose first bytes were peeked. */
+static int
+open_pacct(struct instream *in, const char *name, struct source **ret)
+{
+	struct pacct_options po = { .direction = PACCT_FORWARD };
+	struct pacct_reader *r;
+	struct source *s;
+	int rc;
+
+	if ((rc = pacct_open_stream(in, name, &po, &r)) < 0)
+		return rc;
+	if ((s = source_new(SOURCE_PACCT, name, &pacct_ops)) == NULL) {
+		pacct_close(r);
+		return -ENOMEM;
+	}
+	s->impl = r;
+	*ret = s;
+	return 0;
+}
+
+/* A text archive (syslog or JSON lines), from the peeked stream. */
+static int
+open_text(struct instream *in, enum source_kind kind, const char *name,
+    const char *rulebase_dir, struct source **ret)
+{
+	struct source tmp = { 0 };
+	struct lines *l;
+	struct source *s = NULL;
+	int rc;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		instream_close(in);
+		return -ENOMEM;
+	}
+	l->in = in;
+	tmp.impl = l;
+	l->cap = CHUNK + SOURCE_LINE_MAX;
+	if ((l->buf = malloc(l->cap)) == NULL)
+		rc = -ENOMEM;
+	else if (kind == SOURCE_JSON)
+		rc = jsonline_new(&l->js);
+	else
+		rc = rulebase_new(rulebase_dir, &l->rb);
+	if (rc == 0 && (s = source_new(kind, name, &text_ops)) == NULL)
+		rc = -ENOMEM;
+	if (rc < 0) {
+		text_close(&tmp);
+		return rc;
+	}
+	s->impl = l;
+	*ret = s;
+	return 0;
 }
 
 int
 source_open_archive(const char *path, const char *rulebase_dir,
     struct source **ret)
 {
-	struct lines *l;
-	struct source *s;
+	const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	struct instream *in;
 	struct stat st;
 	enum source_kind kind;
 	int fd, rc;
 
-	fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) :
+	fd = strcmp(path, "-") == 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) :
 	    open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		rc = S_ISDIR(st.st_mode) ? -EISDIR : -errno;
+	if ((rc = fstat(fd, &st) < 0 ? -errno :
+	    S_ISDIR(st.st_mode) ? -EISDIR : 0) < 0) {
 		close(fd);
 		return rc;
 	}
-	if ((l = calloc(1, sizeof(*l))) == NULL ||
-	    (l->buf = malloc(CHUNK + LINE_MAX_LEN)) == NULL ||
-	    (l->gz = gzdopen(fd, "rb")) == NULL) {
-		if (l == NULL || l->gz == NULL)
-			close(fd);
-		if (l)
-			free(l->buf);
-		free(l);
-		return -ENOMEM;
+	if ((rc = instream_open_fd(fd, INSTREAM_DETECT, &in)) < 0)
+		return rc;
+	if ((rc = sniff_stream(in, &kind)) < 0) {
+		instream_close(in);
+		return rc;
 	}
-	l->cap = CHUNK + LINE_MAX_LEN;
-	gzbuffer(l->gz, CHUNK);
-	lines_fill(l);
-	if (l->error < 0) {
-		rc = l->error;
-		goto fail_lines;
-	}
-	kind = sniff((const uint8_t *)l->buf, l->len);
-	if (kind == SOURCE_PACCT) {
-		struct pacct_options po = { .direction = PACCT_FORWARD };
-		struct pacct_reader *r;
-
-		/* The pacct reader reads gzip and plain by itself. */
-		gzclose(l->gz);
-		free(l->buf);
-		free(l);
-		if ((rc = pacct_open(path, &po, &r)) < 0)
-			return rc;
-		if ((s = source_new(SOURCE_PACCT, path, &pacct_ops)) == NULL) {
-			pacct_close(r);
-			return -ENOMEM;
-		}
-		s->impl = r;
-		*ret = s;
-		return 0;
-	}
-	if (kind == SOURCE_JSON)
-		rc = jsonline_new(&l->js);
-	else
-		rc = rulebase_new(rulebase_dir, &l->rb);
-	if (rc < 0)
-		goto fail_lines;
-	if ((s = source_new(kind, strcmp(path, "-") == 0 ? "(stdin)" : path,
-	    &text_ops)) == NULL) {
-		rc = -ENOMEM;
-		goto fail_lines;
-	}
-	s->impl = l;
-	*ret = s;
-	return 0;
-fail_lines:
-	{
-		struct source tmp = { .impl = l };
-
-		text_close(&tmp);
-	}
-	return rc;
+	/* Every byte peeked is read again by the reader of its kind. */
+	if (kind == SOURCE_PACCT)
+		return open_pacct(in, name, ret);
+	return open_text(in, kind, name, rulebase_dir, ret);
 }
 
 int

@@ -41,6 +41,11 @@ struct source_matches {
 	bool		records_only;	/* ACCT_EVENT=process_end */
 };
 
+/* A line of an archive longer than this many bytes (without its newline)
+ * is none of ours (a message of acct2syslog is under 4 KiB): it is skipped
+ * whole, and source_next() says so. */
+#define SOURCE_LINE_MAX	(64 * 1024)
+
 struct source;
 
 /* An archive file ("-": standard input); its kind from its first bytes
@@ -56,8 +61,10 @@ int	source_open_journal(const char *dir, const char *file,
 	    const struct source_matches *matches, struct source **ret);
 
 /* The next message: 1 with *ret filled, 0 at the end, -EBADMSG for a
- * damaged message (skipped; call again), other -errno for a read error
- * (after which the source ends). */
+ * damaged message or -EMSGSIZE for a line longer than SOURCE_LINE_MAX
+ * (either skipped, source_line() says which; call again), other -errno
+ * for a read error after which the source ends (-EILSEQ: corrupt or
+ * truncated gzip data). */
 int	source_next(struct source *s, struct entry *ret);
 
 enum source_kind source_kind(const struct source *s);
