@@ -35,6 +35,7 @@
 
 #define DEFAULT_FILE	"/var/log/account/pacct"
 #define FOLLOW_POLL_US	250000	/* how often --follow looks for more */
+#define DEFAULT_MAX_SPOOL "1G"	/* --max-spool */
 #ifndef RULEBASE_DIR
 #define RULEBASE_DIR	"/usr/share/acct2syslog"
 #endif
@@ -71,6 +72,7 @@ struct options {
 	const char	*journal_dir, *journal_file;
 	const char	*rulebase_dir;
 	struct verify	*verify;	/* --verify: check, do not list */
+	const char	*max_spool;	/* as given, for messages */
 };
 
 enum {
@@ -79,7 +81,7 @@ enum {
 	OPT_SINCE, OPT_UNTIL, OPT_PROCESS_ID, OPT_PPID, OPT_UID,
 	OPT_EXIT_CODE, OPT_SIGNALED, OPT_FAILED, OPT_GLOB, OPT_REGEX, OPT_ALL,
 	OPT_SUMMARY, OPT_FOLLOW, OPT_ARCHIVE, OPT_JOURNAL, OPT_JOURNAL_DIR,
-	OPT_JOURNAL_FILE, OPT_HOST, OPT_VERIFY, OPT_RULEBASE,
+	OPT_JOURNAL_FILE, OPT_HOST, OPT_VERIFY, OPT_RULEBASE, OPT_MAX_SPOOL,
 };
 
 static void __attribute__((noreturn))
@@ -94,7 +96,7 @@ usage(int status)
 "                   [--format lastcomm|long|kv|json|csv] [--utc] [--summary]\n"
 "                   [--follow] [--archive file] [--journal]\n"
 "                   [--journal-dir dir] [--journal-file file] [--host name]\n"
-"                   [--verify] [--rulebase dir]\n"
+"                   [--verify] [--rulebase dir] [--max-spool size]\n"
 "                   [--pid] [--show-paging] [--print-controls] [--ahz hz]\n"
 "                   [--debug] [command ...] [user ...] [terminal ...]\n"
 "\n"
@@ -115,6 +117,31 @@ parse_number(const char *option, const char *text, unsigned long max)
 		errx(1, "%s %s: give a whole number from 0 to %lu", option,
 		    text, max);
 	return (uint32_t)v;
+}
+
+/* A size option: a whole number of bytes, or of KiB, MiB, GiB with K, M,
+ * G after it; at least 1.  Exits with a message when it is not. */
+static uint64_t
+parse_size(const char *option, const char *text)
+{
+	static const char units[] = "KMG";
+	const char *unit;
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (*end != '\0' && end[1] == '\0' &&
+	    (unit = strchr(units, *end)) != NULL) {
+		shift = 10 * (int)(unit - units + 1);
+		end++;
+	}
+	if (errno || end == text || *end != '\0' || text[0] == '-' ||
+	    v == 0 || v > (UINT64_MAX >> shift))
+		errx(1, "%s %s: give a size of at least 1 byte, in bytes or "
+		    "with K, M or G after it (512M)", option, text);
+	return (uint64_t)v << shift;
 }
 
 /* The rotated set of base (common/rotated.h: base.N[.gz], base-DATE[.gz]),
@@ -205,6 +232,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "rulebase", required_argument, NULL, OPT_RULEBASE },
+		{ "max-spool", required_argument, NULL, OPT_MAX_SPOOL },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct query *q = &opt->query;
@@ -331,6 +359,9 @@ parse_options(int argc, char *argv[], struct options *opt)
 		case OPT_RULEBASE:
 			opt->rulebase_dir = optarg;
 			break;
+		case OPT_MAX_SPOOL:
+			opt->max_spool = optarg;
+			break;
 		case OPT_SUMMARY:
 			if (opt->summary == NULL &&
 			    (opt->summary = summary_new()) == NULL)
@@ -345,6 +376,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 	for (; optind < argc; optind++)
 		if (query_add_name(&q->any, argv[optind]) < 0)
 			errx(1, "out of memory");
+	opt->pacct.max_spool = parse_size("--max-spool", opt->max_spool);
 	if ((rc = query_compile(q, &bad)) < 0)
 		errx(1, rc == -EINVAL ? "%s: not a regular expression" :
 		    "out of memory", bad);
@@ -579,7 +611,13 @@ list_file(const char *path, struct options *opt)
 	/* GNU lastcomm reads standard input in file order: so do we. */
 	if (strcmp(path, "-") == 0)
 		po.direction = PACCT_FORWARD;
-	if ((rc = pacct_open(path, &po, &r)) < 0) {
+	if ((rc = pacct_open(path, &po, &r)) == -EFBIG) {
+		warnx("%s: more than %s (--max-spool) to copy to a temporary "
+		    "file to read it newest first; use --forwards, or a larger "
+		    "--max-spool", SHOWN(path), opt->max_spool);
+		return false;
+	}
+	if (rc < 0) {
 		warnx("%s: %s", SHOWN(path), strerror(-rc));
 		return false;
 	}
@@ -656,6 +694,7 @@ main(int argc, char *argv[])
 	if (opt.rulebase_dir == NULL)
 		opt.rulebase_dir = RULEBASE_DIR;
 	opt.printer.out = stdout;
+	opt.max_spool = DEFAULT_MAX_SPOOL;
 	parse_options(argc, argv, &opt);
 	if (names_new(&opt.printer.ctx.names) < 0)
 		err(1, "out of memory");
