@@ -37,6 +37,10 @@
 #include "macro.h"
 #include "rotated.h"
 
+/* Bytes of non-records a read may skip before it comes back (PACCT_SKIPPING):
+ * the main loop sees signals even inside a region of gigabytes. */
+#define SKIP_BUDGET	(1024 * 1024)
+
 void
 source_close(struct source *s)
 {
@@ -51,7 +55,8 @@ source_close(struct source *s)
 int
 source_open(struct source *s, const char *path, uint64_t offset, bool final)
 {
-	struct pacct_options po = { .direction = PACCT_FORWARD };
+	struct pacct_options po = { .direction = PACCT_FORWARD,
+	    .skip_budget = SKIP_BUDGET };
 	struct stat st;
 	int fd, rfd, rc;
 
@@ -99,7 +104,8 @@ int
 source_reopen(struct source *s, bool final)
 {
 	struct pacct_options po = { .direction = PACCT_FORWARD,
-	    .start_offset = s->offset, .follow = !final };
+	    .start_offset = s->offset, .follow = !final,
+	    .skip_budget = SKIP_BUDGET };
 	char proc[64];
 	int rfd;
 
