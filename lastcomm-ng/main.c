@@ -10,6 +10,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -633,6 +634,29 @@ list_file(const char *path, struct options *opt)
 	return clean;
 }
 
+/* Open path ("-": standard input) for --follow, and the identity of the
+ * file the reader reads, from its descriptor: a stat(2) of the path after
+ * open(2) may see a file that replaced it meanwhile (or fail, and leave
+ * *ret_st unset). */
+static int
+follow_open(const char *path, const struct pacct_options *po,
+    struct pacct_reader **ret, struct stat *ret_st)
+{
+	int fd, rc;
+
+	fd = strcmp(path, "-") == 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) :
+	    open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, ret_st) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	return pacct_open_fd(fd, strcmp(path, "-") == 0 ? "(stdin)" : path,
+	    po, ret);
+}
+
 /*
  * --follow: print the file's records, then each new one as it is written,
  * like tail -f.  When the path is given a new file (rotation), the old one
@@ -650,7 +674,7 @@ follow_file(const char *path, struct options *opt)
 	po.follow = true;
 	for (;;) {
 		if (r == NULL) {
-			if ((rc = pacct_open(path, &po, &r)) < 0) {
+			if ((rc = follow_open(path, &po, &r, &opened)) < 0) {
 				if (rc != -ENOENT)
 					errx(1, "%s: %s", SHOWN(path),
 					    strerror(-rc));
@@ -658,8 +682,6 @@ follow_file(const char *path, struct options *opt)
 				usleep(FOLLOW_POLL_US);
 				continue;
 			}
-			if (stat(path, &opened) < 0)
-				opened.st_ino = 0;
 		}
 		drain(r, path, opt);
 		if (fflush(stdout) == EOF)
