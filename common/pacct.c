@@ -10,7 +10,9 @@
  * it reads the windows between checkpoints from the last to the first,
  * scans each forwards and hands out its items in reverse.  Because scan()
  * depends only on the bytes and the position's state, both directions see
- * exactly the same items.
+ * exactly the same items.  The bytes come from an instream (instream.c:
+ * plain or gunzipped); backward reading of one that cannot be read in
+ * place copies it first, up to max_spool bytes.
  */
 #include "config.h"
 
