@@ -60,4 +60,34 @@ head -n 15 "$tmp/all-pids" > "$tmp/want"
 ok "after a rotation: every record once, in order (the old file's tail first)" \
     cmp -s "$tmp/got" "$tmp/want"
 is "$(wc -c < "$tmp/err" | tr -d ' ')" 0 "nothing on stderr"
+kill "$follower" 2>/dev/null || true
+wait "$follower" 2>/dev/null || true
+
+# The file's identity is that of what was opened, not of what the path
+# names a moment later.  A FIFO holds lastcomm-ng in open(2) (the kernel
+# waits for a writer); meanwhile the path is given a new file, and only
+# then does the writer come.  Read by path, the identity was the new
+# file's: the rotation was never seen and its records never shown.
+if command -v mkfifo > /dev/null && [ -r /proc/self/wchan ]; then
+	mkfifo "$tmp/fifo"
+	: > "$tmp/out"
+	"$lastcomm" --follow -f "$tmp/fifo" --format kv > "$tmp/out" 2>> "$tmp/err" &
+	follower=$!
+	i=0
+	while [ "$(cat /proc/$follower/wchan 2>/dev/null)" != wait_for_partner ] &&
+	    [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	mv "$tmp/fifo" "$tmp/fifo.old"
+	records 16 4 > "$tmp/fifo"
+	records 1 15 > "$tmp/fifo.old"
+	wait_lines 19
+	sed -n 's/.* process_id=\([0-9]*\) .*/\1/p' "$tmp/out" > "$tmp/got"
+	head -n 19 "$tmp/all-pids" > "$tmp/want"
+	ok "replaced while being opened: what was opened, then the new file" \
+	    cmp -s "$tmp/got" "$tmp/want"
+else
+	skip "replaced while being opened" "needs mkfifo and /proc/PID/wchan"
+fi
 done_testing
