@@ -654,6 +654,101 @@ test_start_offset(void)
 	free(b.p);
 }
 
+/* Read path with options to the end; check the steps of a long skip. */
+static void
+skip_steps(const char *what, const char *path, struct pacct_options *po,
+    uint64_t skip_at, uint64_t skip_len)
+{
+	struct pacct_reader *r = NULL;
+	struct pacct_region region;
+	struct acct_event ev;
+	uint64_t last_len = 0;
+	size_t before = 0, after = 0, steps = 0, skipped = 0;
+	bool steps_ok = true;
+	int rc;
+
+	if (pacct_open(path, po, &r) < 0) {
+		ok(false, "%s: open", what);
+		return;
+	}
+	while ((rc = pacct_next(r, &ev, &region)) != PACCT_END && rc >= 0) {
+		if (rc == PACCT_RECORD && skipped == 0)
+			before++;
+		else if (rc == PACCT_RECORD)
+			after++;
+		else if (rc == PACCT_SKIPPING) {
+			/* The region so far; the offsets stay where the item
+			 * before it ended. */
+			steps++;
+			steps_ok &= region.offset == skip_at &&
+			    region.length > last_len && region.length < skip_len &&
+			    pacct_end_offset(r) == skip_at;
+			last_len = region.length;
+		} else if (rc == PACCT_SKIPPED) {
+			skipped++;
+			steps_ok &= region.offset == skip_at &&
+			    region.length == skip_len &&
+			    pacct_end_offset(r) == skip_at + skip_len;
+		}
+	}
+	ok(rc == PACCT_END && before == 10 && after == 10 && skipped == 1 &&
+	    steps_ok && steps >= 4 && steps <= 6,
+	    "%s: 10 records, %zu steps of the skip (the region so far), the "
+	    "skip once whole, 10 records", what, steps);
+	pacct_close(r);
+}
+
+/* pacct_options.skip_budget: a long skip comes back in steps. */
+static void
+test_skip_budget(void)
+{
+	struct pacct_options po = { .direction = PACCT_FORWARD,
+	    .skip_budget = 1024 * 1024 };
+	struct bytes b = { 0 };
+	const char *path;
+
+	add_records(&b, 100, 10);
+	add_fill(&b, 0xff, 5 * 1024 * 1024);
+	add_records(&b, 200, 10);
+	path = write_file("budget", b.p, b.len);
+	skip_steps("5 MiB of garbage, a 1 MiB budget", path, &po, 640,
+	    5 * 1024 * 1024);
+	po.follow = true;
+	skip_steps("the same, followed", path, &po, 640, 5 * 1024 * 1024);
+	free(b.p);
+}
+
+/* pacct_options.max_spool: backward reading of a gzip stream or a pipe
+ * copies at most that much. */
+static void
+test_max_spool(void)
+{
+	struct pacct_options po = { .direction = PACCT_BACKWARD };
+	struct pacct_reader *r = NULL;
+	struct bytes b = { 0 };
+	const char *gz, *plain;
+
+	add_records(&b, 1, 1000);
+	gz = write_gzip("spool.gz", b.p, b.len, b.len);
+	plain = write_file("spool", b.p, b.len);
+	po.max_spool = 64000 - 1;
+	is_int(pacct_open(gz, &po, &r), -EFBIG,
+	    "a gzip stream one byte over max_spool: -EFBIG");
+	po.max_spool = 64000;
+	ok(pacct_open(gz, &po, &r) == 0, "exactly max_spool: read");
+	pacct_close(r);
+	r = NULL;
+	po.max_spool = 1;
+	ok(pacct_open(plain, &po, &r) == 0,
+	    "a plain file is read in place: no copy, no cap");
+	pacct_close(r);
+	r = NULL;
+	po.direction = PACCT_FORWARD;
+	ok(pacct_open(gz, &po, &r) == 0, "forwards: no copy, no cap");
+	pacct_close(r);
+	free(b.p);
+}
+
 int
 main(void)
 {
@@ -671,6 +766,8 @@ main(void)
 	test_v1_stream();
 	test_open_errors();
 	test_start_offset();
+	test_skip_budget();
+	test_max_spool();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", tmpdir);
