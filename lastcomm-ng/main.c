@@ -571,7 +571,8 @@ list_archives(struct options *opt)
 		    &src)) < 0) {
 			warnx("%s: %s", SHOWN(path), rc == -EMEDIUMTYPE ?
 			    "not an archive lastcomm-ng reads (syslog text, "
-			    "JSON lines or pacct)" : strerror(-rc));
+			    "JSON lines or pacct)" : rc == -EILSEQ ? "corrupt "
+			    "or truncated gzip data" : strerror(-rc));
 			ok = false;
 			continue;
 		}

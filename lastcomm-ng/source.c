@@ -77,15 +77,22 @@ lines_fill(struct lines *l)
 	return true;
 }
 
+/* What lines_next() found. */
+enum line_status {
+	LINE_END,		/* no more (or a read error, in l->error) */
+	LINE_TEXT,		/* *ret_line, *ret_len: one line */
+	LINE_TOO_LONG,		/* one longer than SOURCE_LINE_MAX, dropped */
+};
+
 /*
- * The next line (without its newline), or NULL at the end (*ret_len 0) or
- * for a line longer than SOURCE_LINE_MAX (*ret_len SIZE_MAX).  A long line
+ * The next line, without its newline.  A line longer than SOURCE_LINE_MAX
  * is dropped whole, up to and including its newline, and counted as a
  * line: never handed out in pieces, so that nothing after byte
  * SOURCE_LINE_MAX of another program's line is read as a line of its own.
  */
-static const char *
-lines_next(struct source *s, struct lines *l, size_t *ret_len)
+static enum line_status
+lines_next(struct source *s, struct lines *l, const char **ret_line,
+    size_t *ret_len)
 {
 	for (;;) {
 		char *start = l->buf + l->pos;
@@ -106,8 +113,7 @@ lines_next(struct source *s, struct lines *l, size_t *ret_len)
 		if (nl == NULL && ((avail == 0 && !l->too_long) ||
 		    l->error < 0)) {
 			l->pos = l->len;
-			*ret_len = 0;
-			return NULL;
+			return LINE_END;
 		}
 		/* A line: up to a newline, or the last one without. */
 		l->pos = nl != NULL ? (size_t)(nl + 1 - l->buf) : l->len;
@@ -115,11 +121,11 @@ lines_next(struct source *s, struct lines *l, size_t *ret_len)
 		if (l->too_long || len > SOURCE_LINE_MAX) {
 			l->too_long = false;
 			s->skipped++;
-			*ret_len = SIZE_MAX;
-			return NULL;
+			return LINE_TOO_LONG;
 		}
+		*ret_line = start;
 		*ret_len = len;
-		return start;
+		return LINE_TEXT;
 	}
 }
 
@@ -127,13 +133,14 @@ static int
 text_next(struct source *s, struct entry *e)
 {
 	struct lines *l = s->impl;
-	const char *line;
-	size_t len;
+	enum line_status st;
+	const char *line = NULL;
+	size_t len = 0;
 	int rc;
 
-	while ((line = lines_next(s, l, &len)) != NULL || len == SIZE_MAX) {
-		if (line == NULL)
-			return -EMSGSIZE;	/* a line too long, skipped */
+	while ((st = lines_next(s, l, &line, &len)) != LINE_END) {
+		if (st == LINE_TOO_LONG)
+			return -EMSGSIZE;	/* skipped whole */
 		rc = s->kind == SOURCE_JSON ?
 		    jsonline_parse(l->js, line, len, e) :
 		    rulebase_parse(l->rb, line, len, e);
@@ -200,25 +207,30 @@ static const struct source_ops pacct_ops = {
 	pacct_source_next, pacct_source_close
 };
 
-/* What the first bytes say the content is; SOURCE_JOURNAL (none of the
- * archive kinds) when it cannot tell yet: only blanks so far. */
-static enum source_kind
-sniff(const uint8_t *p, size_t n)
+/* What the first bytes say the content is: false when they cannot tell
+ * yet (only blanks so far). */
+static bool
+sniff(const uint8_t *p, size_t n, enum source_kind *ret)
 {
 	size_t i = 0;
 
-	if (n >= 2 && acct_check(p, n) > 0 && memchr(p, 0, MIN(n, 64)))
-		return SOURCE_PACCT;
+	if (n >= 2 && acct_check(p, n) > 0 && memchr(p, 0, MIN(n, 64))) {
+		*ret = SOURCE_PACCT;
+		return true;
+	}
 	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
 	    p[i] == '\n'))
 		i++;
-	if (i < n)
-		return p[i] == '{' ? SOURCE_JSON : SOURCE_SYSLOG;
-	return SOURCE_JOURNAL;
+	*ret = i < n && p[i] == '{' ? SOURCE_JSON : SOURCE_SYSLOG;
+	return i < n;
 }
 
-/* Look at the first bytes of in (none is consumed) to tell its kind:
- * enough for a record, more while there are only blanks. */
+/*
+ * Look at the first bytes of in (none is consumed) to tell its kind:
+ * enough for a record, more while there are only blanks; empty or blank
+ * input is text.  A read error with nothing read is returned (-EILSEQ for
+ * corrupt gzip data); after some bytes it is left for the reader.
+ */
 static int
 sniff_stream(struct instream *in, enum source_kind *ret)
 {
@@ -227,15 +239,12 @@ sniff_stream(struct instream *in, enum source_kind *ret)
 	int rc;
 
 	for (;;) {
-		if ((rc = instream_peek(in, want, &p, &n)) < 0)
-			return rc;
-		*ret = sniff(p, n);
-		if (*ret != SOURCE_JOURNAL)
+		rc = instream_peek(in, want, &p, &n);
+		if (rc < 0 && n == 0)
+			return rc == -EBADMSG ? -EILSEQ : rc;
+		if (sniff(p, n, ret) || rc < 0 || n < want ||
+		    want >= INSTREAM_PEEK_MAX)
 			return 0;
-		if (n < want || want >= INSTREAM_PEEK_MAX) {
-			*ret = SOURCE_SYSLOG;	/* empty, or blanks: text */
-			return 0;
-		}
 		want = MIN(want * 16, INSTREAM_PEEK_MAX);
 	}
 }

@@ -50,8 +50,10 @@ struct source;
 
 /* An archive file ("-": standard input); its kind from its first bytes
  * (after gzip).  rulebase_dir holds the rulebases for syslog text (loaded
- * only when one is met).  -ENOENT, -EACCES, -EISDIR, ...; -EMEDIUMTYPE
- * when the content is none of the kinds; a bad rulebase: its error. */
+ * only when one is met).  Every byte read to tell the kind is read again
+ * as part of the archive (a pipe loses nothing).  -ENOENT, -EACCES,
+ * -EISDIR, ...; -EILSEQ for corrupt gzip data at the start; a bad
+ * rulebase: its error. */
 int	source_open_archive(const char *path, const char *rulebase_dir,
 	    struct source **ret);
 
