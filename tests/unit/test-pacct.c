@@ -681,7 +681,8 @@ skip_steps(const char *what, const char *path, struct pacct_options *po,
 			 * before it ended. */
 			steps++;
 			steps_ok &= region.offset == skip_at &&
-			    region.length > last_len && region.length < skip_len &&
+			    region.length > last_len &&
+			    region.length < skip_len &&
 			    pacct_end_offset(r) == skip_at;
 			last_len = region.length;
 		} else if (rc == PACCT_SKIPPED) {

@@ -149,7 +149,8 @@ test_modes(void)
 	query_free(&q);
 	build(&q, MATCH_REGEX, false, NULL, L("true"), NULL, NULL);
 	ok(query_match(&q, &t, &c) && query_match(&q, &x, &c) &&
-	    !query_match(&q, &f, &c), "--regex matches anywhere unless anchored");
+	    !query_match(&q, &f, &c),
+	    "--regex matches anywhere unless anchored");
 	query_free(&q);
 
 	memset(&q, 0, sizeof(q));
@@ -191,7 +192,8 @@ test_filters(void)
 	query_add_id(&q.pids, 100);
 	ok(query_match(&q, &ok0, &c), "--process-id: one of the list");
 	v2.has_pid = false;
-	ok(!query_match(&q, &v2, &c), "--process-id: a record without pid is out");
+	ok(!query_match(&q, &v2, &c),
+	    "--process-id: a record without pid is out");
 	query_free(&q);
 	memset(&q, 0, sizeof(q));
 	query_add_id(&q.ppids, 2);
@@ -225,7 +227,8 @@ test_filters(void)
 	memset(&q, 0, sizeof(q));
 	query_add_name(&q.hosts, "web01");
 	ok(query_match(&q, &ok0, &c), "--host: the record's host");
-	ok(!query_match(&q, &ok0, &nohost), "--host: a record of no host is out");
+	ok(!query_match(&q, &ok0, &nohost),
+	    "--host: a record of no host is out");
 	query_free(&q);
 	memset(&q, 0, sizeof(q));
 	q.mode = MATCH_GLOB;

@@ -37,7 +37,22 @@ static char path[4096];
 static int
 json_line(char *buf, size_t size, unsigned pid, unsigned seq)
 {
-	return snprintf(buf, size, "{\"@timestamp\":\"2023-11-14T22:13:26.010000Z\",\"event\":{\"kind\":\"event\",\"category\":[\"process\"],\"type\":[\"end\"],\"action\":\"process_end\",\"id\":\"" S ":%u\",\"start\":\"2023-11-14T22:13:26.000000Z\",\"end\":\"2023-11-14T22:13:26.010000Z\",\"duration\":10000000},\"process\":{\"name\":\"grep\",\"pid\":%u,\"parent\":{\"pid\":2376462},\"exit_code\":1},\"user\":{\"id\":\"1000\",\"name\":\"cloudsdk\"},\"group\":{\"id\":\"1000\",\"name\":\"cloudsdk\"},\"host\":{\"name\":\"vm\"},\"acct\":{\"signal\":0,\"core_dumped\":false,\"flags\":\"\",\"elapsed\":0.010,\"cpu_user\":0.000,\"cpu_sys\":0.000,\"mem_kib\":9896,\"minflt\":281,\"majflt\":0,\"io_chars\":0,\"io_blocks\":0,\"swaps\":0,\"acct_version\":3,\"stream\":\"" S "\",\"seq\":%u,\"schema\":1}}\n",
+	return snprintf(buf, size,
+	    "{\"@timestamp\":\"2023-11-14T22:13:26.010000Z\","
+	    "\"event\":{\"kind\":\"event\",\"category\":[\"process\"],"
+	    "\"type\":[\"end\"],\"action\":\"process_end\",\"id\":\"" S
+	    ":%u\",\"start\":\"2023-11-14T22:13:26.000000Z\","
+	    "\"end\":\"2023-11-14T22:13:26.010000Z\","
+	    "\"duration\":10000000},\"process\":{\"name\":\"grep\","
+	    "\"pid\":%u,\"parent\":{\"pid\":2376462},\"exit_code\":1},"
+	    "\"user\":{\"id\":\"1000\",\"name\":\"cloudsdk\"},"
+	    "\"group\":{\"id\":\"1000\",\"name\":\"cloudsdk\"},"
+	    "\"host\":{\"name\":\"vm\"},\"acct\":{\"signal\":0,"
+	    "\"core_dumped\":false,\"flags\":\"\",\"elapsed\":0.010,"
+	    "\"cpu_user\":0.000,\"cpu_sys\":0.000,\"mem_kib\":9896,"
+	    "\"minflt\":281,\"majflt\":0,\"io_chars\":0,\"io_blocks\":0,"
+	    "\"swaps\":0,\"acct_version\":3,\"stream\":\"" S
+	    "\",\"seq\":%u,\"schema\":1}}\n",
 	    seq, pid, seq);
 }
 
@@ -45,7 +60,17 @@ json_line(char *buf, size_t size, unsigned pid, unsigned seq)
 static int
 syslog_line(char *buf, size_t size, unsigned pid, unsigned seq)
 {
-	return snprintf(buf, size, "2026-11-21T07:30:12.123456+00:00 web01 acct2syslog[123]: event=\"process_end\" process_name=\"grep\" process_id=%u parent_process_id=2376462 user=\"cloudsdk\" user_id=1000 group=\"cloudsdk\" group_id=1000 exit_code=1 signal=0 core_dumped=0 flags=\"\" start_time=\"2023-11-14T22:13:26.000000Z\" end_time=\"2023-11-14T22:13:26.010000Z\" elapsed=0.010 cpu_user=0.000 cpu_sys=0.000 mem_kib=9896 minflt=281 majflt=0 io_chars=0 io_blocks=0 swaps=0 acct_version=3 host=\"vm\" stream=\"" S "\" seq=%u event_id=\"" S ":%u\" schema=1\n",
+	return snprintf(buf, size,
+	    "2026-11-21T07:30:12.123456+00:00 web01 acct2syslog[123]:"
+	    " event=\"process_end\" process_name=\"grep\" process_id=%u"
+	    " parent_process_id=2376462 user=\"cloudsdk\" user_id=1000"
+	    " group=\"cloudsdk\" group_id=1000 exit_code=1 signal=0"
+	    " core_dumped=0 flags=\"\""
+	    " start_time=\"2023-11-14T22:13:26.000000Z\""
+	    " end_time=\"2023-11-14T22:13:26.010000Z\" elapsed=0.010"
+	    " cpu_user=0.000 cpu_sys=0.000 mem_kib=9896 minflt=281 majflt=0"
+	    " io_chars=0 io_blocks=0 swaps=0 acct_version=3 host=\"vm\""
+	    " stream=\"" S "\" seq=%u event_id=\"" S ":%u\" schema=1\n",
 	    pid, seq, seq);
 }
 
@@ -237,8 +262,9 @@ test_kinds(void)
 		ok(read_path(path, &g, &kind) == 0 && kind == cases[c].kind &&
 		    pids_run(&g, 1000, 40) && g.error == 0,
 		    "%s by name: its kind, 40 records in order", cases[c].name);
-		ok(read_pipe(path, 1, &g, &kind) == 0 && kind == cases[c].kind &&
-		    pids_run(&g, 1000, 40) && g.error == 0,
+		ok(read_pipe(path, 1, &g, &kind) == 0 &&
+		    kind == cases[c].kind && pids_run(&g, 1000, 40) &&
+		    g.error == 0,
 		    "%s from a pipe a byte at a time: the same", cases[c].name);
 		ok(read_pipe(path, 65536, &g, &kind) == 0 &&
 		    kind == cases[c].kind && pids_run(&g, 1000, 40),
