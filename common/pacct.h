@@ -7,10 +7,10 @@
  * Records come forwards or backwards with memory bounded whatever the size
  * of the stream (backward reading of a gzip stream or a pipe goes through
  * an unlinked temporary file, up to a cap the caller may set).  Nothing
- * is decoded twice and nothing is guessed: a region that is not a run of valid records (all-zero holes,
- * unknown versions, garbage, misalignment) is reported once as a skip with
- * its offset and length, and reading goes on at the next place where valid
- * records start again.  A tail shorter than one record is reported, never
+ * is decoded twice and nothing is guessed: a region that is not a run of
+ * valid records (all-zero holes, unknown versions, garbage, misalignment)
+ * is reported once as a skip with its offset and length, and reading goes
+ * on at the next place where valid records start again.  A tail shorter than one record is reported, never
  * decoded.  A caller that must stay responsive sets a skip budget: a long
  * skip then comes back in steps (PACCT_SKIPPING) before it is reported.
  *
