@@ -133,9 +133,10 @@ queue_start(struct forwarder *f)
 		it->c.has = FMT_HAS_OFFSET | FMT_HAS_RECORDS;
 		it->c.offset = f->start_offset;
 		it->c.records = f->replayed;
-		if (f->start_seq_doubt) {
+		if (f->doubt_from != 0) {
 			it->c.has |= FMT_HAS_SEQ_RANGE;
-			it->c.seq_from = it->c.seq_to = f->start_doubt_seq;
+			it->c.seq_from = f->doubt_from;
+			it->c.seq_to = f->doubt_to;
 		}
 	}
 	f->started = true;

@@ -528,9 +528,12 @@ start_saved(struct forwarder *f, const struct state *saved)
 	} else
 		f->start_message = strdup("the file read last is gone (see "
 		    "the gap event): going on with a new file");
+	f->doubt_from = saved->doubt_from;
+	f->doubt_to = saved->doubt_to;
 	if (saved->pending_control) {
-		f->start_seq_doubt = true;
-		f->start_doubt_seq = saved->seq;
+		if (f->doubt_from == 0)
+			f->doubt_from = saved->seq;
+		f->doubt_to = saved->seq;
 	}
 	return rc;
 }

@@ -120,8 +120,10 @@ struct forwarder {
 	char		*start_message;
 	uint64_t	start_offset;
 	bool		start_warn;	/* the state file was damaged */
-	bool		start_seq_doubt;
-	uint64_t	start_doubt_seq;
+	/* Seqs earlier runs took and no delivered message admits yet
+	 * (state.h): forwarder_start admits them, and they stay in every
+	 * state saved until it is committed.  0 and 0: none. */
+	uint64_t	doubt_from, doubt_to;
 	bool		stopping;
 
 	/* The last result of a pump, for the status line. */

@@ -90,6 +90,15 @@ commit(struct forwarder *f, uint64_t now_us, bool clean, bool pending)
 	s.offset = f->pos_offset;
 	s.clean = clean;
 	s.pending_control = pending;
+	/* What is in doubt stays so until a forwarder_start admitting it is
+	 * committed; a seq taken now joins it. */
+	s.doubt_from = f->doubt_from;
+	s.doubt_to = f->doubt_to;
+	if (pending) {
+		if (s.doubt_from == 0)
+			s.doubt_from = s.seq;
+		s.doubt_to = s.seq;
+	}
 	if ((rc = state_save(f->o.state_dir_fd, &s)) < 0)
 		return step_fail(FORWARD_STATE_FAILED, rc);
 	f->st = s;
@@ -156,6 +165,10 @@ deliver_control(struct forwarder *f, uint64_t now_us)
 	f->pos_offset = it->pos_offset;
 	if (step_failed(s = commit(f, now_us, false, false)))
 		return s;
+	/* Its admission reached the sink: the next commit forgets it (a
+	 * crash before that admits the same seqs again, which is harmless). */
+	if (it->c.kind == FMT_FORWARDER_START)
+		f->doubt_from = f->doubt_to = 0;
 	if (it->switch_source) {
 		source_close(&f->cur);
 		f->cur = f->next;

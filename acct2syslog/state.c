@@ -63,9 +63,10 @@ render(const struct state *s, char *buf, size_t size)
 	n = (size_t)snprintf(buf, size,
 	    "version=%d\nstream=%s\nseq=%" PRIu64 "\ndev=%" PRIu64 "\n"
 	    "ino=%" PRIu64 "\nfirst=%s\noffset=%" PRIu64 "\nclean=%d\n"
-	    "pending_control=%d\n", STATE_VERSION, s->stream, s->seq,
-	    s->file.dev, s->file.ino, first, s->offset, s->clean,
-	    s->pending_control);
+	    "pending_control=%d\ndoubt_from=%" PRIu64 "\ndoubt_to=%" PRIu64
+	    "\n", STATE_VERSION, s->stream, s->seq, s->file.dev,
+	    s->file.ino, first, s->offset, s->clean, s->pending_control,
+	    s->doubt_from, s->doubt_to);
 	n += (size_t)snprintf(buf + n, size - n, "crc=%08lx\n",
 	    crc32(0, (const Bytef *)buf, (uInt)n));
 	return n;
@@ -196,6 +197,11 @@ parse_line(char *line, struct state *s, unsigned *seen)
 	if (strcmp(line, "pending_control") == 0)
 		return (*seen |= 256), parse_u64(value, &v) && v <= 1 &&
 		    ((s->pending_control = v), true);
+	/* Not in seen: a state file from before them has none. */
+	if (strcmp(line, "doubt_from") == 0)
+		return parse_u64(value, &s->doubt_from);
+	if (strcmp(line, "doubt_to") == 0)
+		return parse_u64(value, &s->doubt_to);
 	return false;	/* a key we never write */
 }
 
@@ -247,6 +253,10 @@ state_load(int dir_fd, struct state *ret_state)
 			return -EBADMSG;
 	if (seen != 511)
 		return -EBADMSG;	/* a line missing */
+	/* A range in doubt is a range of seqs already taken, or none. */
+	if ((s.doubt_from == 0) != (s.doubt_to == 0) ||
+	    s.doubt_from > s.doubt_to || s.doubt_to > s.seq)
+		return -EBADMSG;
 	*ret_state = s;
 	return 0;
 }

@@ -43,6 +43,15 @@ struct state {
 	bool		clean;
 	/* seq was taken for a control event whose delivery is not known. */
 	bool		pending_control;
+	/* Seqs taken by earlier runs whose delivery is not known and that no
+	 * message known to have reached the sink admits yet: doubt_from..
+	 * doubt_to (0 and 0: none; pending_control adds seq to it).  Kept
+	 * until a forwarder_start admitting them is committed, so that runs
+	 * dying one after the other cannot hide a seq taken by the first
+	 * (the range may also cover seqs that did arrive: an admission is
+	 * "may be missing").  Optional in the file: a state written before
+	 * it existed has none. */
+	uint64_t	doubt_from, doubt_to;
 };
 
 /* A new stream: a random id from getrandom(2), seq 0, no file. */

@@ -497,7 +497,8 @@ states_equal(const struct state *a, const struct state *b)
 	    (!a->file.has_first || memcmp(a->file.first, b->file.first,
 	    sizeof(a->file.first)) == 0) &&
 	    a->offset == b->offset && a->clean == b->clean &&
-	    a->pending_control == b->pending_control;
+	    a->pending_control == b->pending_control &&
+	    a->doubt_from == b->doubt_from && a->doubt_to == b->doubt_to;
 }
 
 static void _nocov_

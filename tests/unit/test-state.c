@@ -60,13 +60,28 @@ write_signed(const char *body)
 	write_state(text, (size_t)n);
 }
 
+/* Load a state of version 1 and this stream whose other lines are body,
+ * signed. */
+static int
+state_load_text(const char *body, struct state *ret_state)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "version=1\n"
+	    "stream=0123456789abcdef0123456789abcdef\n%s", body);
+	write_signed(text);
+	return state_load(dir_fd, ret_state);
+}
+
 static bool
 states_equal(const struct state *a, const struct state *b)
 {
 	return strcmp(a->stream, b->stream) == 0 && a->seq == b->seq &&
 	    a->offset == b->offset && a->file.dev == b->file.dev &&
 	    a->file.ino == b->file.ino && a->file.has_first == b->file.has_first &&
-	    memcmp(a->file.first, b->file.first, sizeof(a->file.first)) == 0;
+	    memcmp(a->file.first, b->file.first, sizeof(a->file.first)) == 0 &&
+	    a->clean == b->clean && a->pending_control == b->pending_control &&
+	    a->doubt_from == b->doubt_from && a->doubt_to == b->doubt_to;
 }
 
 int
@@ -100,6 +115,9 @@ main(void)
 	s.file.ino = 1234567;
 	s.file.has_first = true;
 	mkrec_v3(s.file.first, false, 42, "first");
+	s.pending_control = true;
+	s.doubt_from = 5;
+	s.doubt_to = s.seq - 1;
 	is_int(state_save(dir_fd, &s), 0, "save a full state");
 	ok(state_load(dir_fd, &loaded) == 0 && states_equal(&s, &loaded),
 	    "it loads back the same, first record and all");
@@ -146,6 +164,23 @@ main(void)
 	write_signed("version=1\nstream=0123456789abcdef0123456789abcdef\nseq=7\n"
 	    "dev=1\nino=2\nfirst=\noffset=640\nclean=2\npending_control=0\n");
 	is_int(state_load(dir_fd, &loaded), -EBADMSG, "clean=2 is refused");
+	ok(state_load_text("seq=7\ndev=1\nino=2\nfirst=\noffset=640\n"
+	    "clean=0\npending_control=1\ndoubt_from=3\ndoubt_to=6\n",
+	    &loaded) == 0 && loaded.doubt_from == 3 && loaded.doubt_to == 6 &&
+	    loaded.pending_control, "a range in doubt loads");
+	ok(state_load_text("seq=7\ndev=1\nino=2\nfirst=\noffset=640\n"
+	    "clean=0\npending_control=1\n", &loaded) == 0 &&
+	    loaded.doubt_from == 0 && loaded.doubt_to == 0,
+	    "a state from before the range in doubt loads, with none");
+	is_int(state_load_text("seq=7\ndev=1\nino=2\nfirst=\noffset=640\n"
+	    "clean=0\npending_control=0\ndoubt_from=3\ndoubt_to=8\n",
+	    &loaded), -EBADMSG, "a range in doubt past seq is refused");
+	is_int(state_load_text("seq=7\ndev=1\nino=2\nfirst=\noffset=640\n"
+	    "clean=0\npending_control=0\ndoubt_from=5\ndoubt_to=4\n",
+	    &loaded), -EBADMSG, "a range in doubt upside down is refused");
+	is_int(state_load_text("seq=7\ndev=1\nino=2\nfirst=\noffset=640\n"
+	    "clean=0\npending_control=0\ndoubt_from=0\ndoubt_to=4\n",
+	    &loaded), -EBADMSG, "half a range in doubt is refused");
 
 	/* A directory it may not write: the old state stays. */
 	write_state(saved, n);
