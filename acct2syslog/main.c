@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -33,6 +32,7 @@
 #include "log.h"
 #include "macro.h"
 #include "sink.h"
+#include "state.h"
 #include "timefmt.h"
 
 #define RETRY_MIN_MS	100
@@ -229,42 +229,18 @@ notify_status(const struct forwarder *f)
 	notify(line);
 }
 
-/* Open the state directory and lock it for this instance. */
+/* Open the state directory and lock it for this instance: state.c
+ * judges it (trusted, no symbolic link where the daemon writes). */
 static int
 open_state_dir(const char *dir, int *ret_dir_fd, int *ret_lock_fd)
 {
-	int dfd, lfd;
+	char err[1024];
+	int r;
 
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		int e = errno;
-
-		log_errx("cannot open state directory %s: %s%s", dir,
-		    strerror(e), e == ENOENT ? " (create it, writable by the "
-		    "daemon's user, or set state_dir)" : "");
-		return -e;
-	}
-	/* Read-only: flock() needs no more, and a file open for writing
-	 * would keep an admin from remounting the directory read-only. */
-	if ((lfd = openat(dfd, "lock", O_RDONLY | O_CREAT | O_CLOEXEC,
-	    0640)) < 0) {
-		int e = errno;
-
-		log_err_errno(-e, "cannot create %s/lock", dir);
-		close(dfd);
-		return -e;
-	}
-	if (flock(lfd, LOCK_EX | LOCK_NB) < 0) {
-		int e = errno;
-
-		log_errx("%s is in use by another acct2syslog (locked "
-		    "%s/lock): stop it or use another --state-dir", dir, dir);
-		close(lfd);
-		close(dfd);
-		return -e;
-	}
-	*ret_dir_fd = dfd;
-	*ret_lock_fd = lfd;
-	return 0;
+	if ((r = state_dir_open(dir, ret_dir_fd, ret_lock_fd, err,
+	    sizeof(err))) < 0)
+		log_errx("%s", err);
+	return r;
 }
 
 /* The sink from the configuration; NULL (error printed) on bad options. */

@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "macro.h"
+#include "safedir.h"
 #include "state.h"
 
 #define STATE_TMP	STATE_FILE ".tmp"
@@ -95,10 +97,11 @@ state_save(int dir_fd, const struct state *s)
 	size_t len = render(s, buf, sizeof(buf));
 	int fd, rc;
 
-	fd = openat(dir_fd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0640);
+	/* Never through a link someone put in its place (safedir.h). */
+	fd = safedir_open_regular(dir_fd, STATE_TMP, O_WRONLY | O_CREAT |
+	    O_TRUNC, 0640);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if ((rc = write_all(fd, buf, len)) < 0 || (fsync(fd) < 0 &&
 	    (rc = -errno) < 0)) {
 		close(fd);
@@ -216,8 +219,8 @@ state_load(int dir_fd, struct state *ret_state)
 	size_t len = 0;
 	int fd;
 
-	if ((fd = openat(dir_fd, STATE_FILE, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
+	if ((fd = safedir_open_regular(dir_fd, STATE_FILE, O_RDONLY, 0)) < 0)
+		return fd;
 	while (len < sizeof(buf) - 1) {
 		n = read(fd, buf + len, sizeof(buf) - 1 - len);
 		if (n < 0 && errno == EINTR)
@@ -258,5 +261,75 @@ state_load(int dir_fd, struct state *ret_state)
 	    s.doubt_from > s.doubt_to || s.doubt_to > s.seq)
 		return -EBADMSG;
 	*ret_state = s;
+	return 0;
+}
+
+/* A name the daemon writes in the state directory must be absent or a
+ * regular file; false with err filled when it is not. */
+static bool
+state_name_ok(int dir_fd, const char *dir, const char *name, char *err,
+    size_t err_size)
+{
+	int r = safedir_check_file(dir_fd, name);
+
+	if (r == 0 || r == -ENOENT)
+		return true;
+	if (r == -ELOOP)
+		snprintf(err, err_size, "%s/%s is a symbolic link, which the "
+		    "daemon does not follow in its state directory: remove "
+		    "it", dir, name);
+	else if (r == -EINVAL)
+		snprintf(err, err_size, "%s/%s is not a regular file: remove "
+		    "it", dir, name);
+	else
+		snprintf(err, err_size, "cannot look at %s/%s: %s", dir, name,
+		    strerror(-r));
+	return false;
+}
+
+int
+state_dir_open(const char *dir, int *ret_dir_fd, int *ret_lock_fd,
+    char *err, size_t err_size)
+{
+	static const char *const names[] = { STATE_LOCK, STATE_FILE,
+	    STATE_TMP };
+	struct safedir_verdict v;
+	int dfd, lfd, r;
+
+	if ((r = safedir_open(dir, &dfd, &v)) == -EPERM) {
+		safedir_explain(err, err_size, "state directory", dir, &v);
+		return r;
+	}
+	if (r < 0) {
+		snprintf(err, err_size, "cannot open state directory %s: %s%s",
+		    dir, strerror(-r), r == -ENOENT ? " (create it, writable "
+		    "by the daemon's user, or set state_dir)" : "");
+		return r;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (!state_name_ok(dfd, dir, names[i], err, err_size)) {
+			close(dfd);
+			return -EPERM;
+		}
+	/* Read-only: flock() needs no more, and a file open for writing
+	 * would keep an admin from remounting the directory read-only. */
+	if ((lfd = safedir_open_regular(dfd, STATE_LOCK, O_RDONLY | O_CREAT,
+	    0640)) < 0) {
+		snprintf(err, err_size, "cannot create %s/%s: %s", dir,
+		    STATE_LOCK, strerror(-lfd));
+		close(dfd);
+		return lfd;
+	}
+	if (flock(lfd, LOCK_EX | LOCK_NB) < 0) {
+		r = -errno;
+		snprintf(err, err_size, "%s is in use by another acct2syslog "
+		    "(locked %s/%s): stop it or use another --state-dir", dir,
+		    dir, STATE_LOCK);
+		close(lfd);
+		close(dfd);
+		return r;
+	}
+	*ret_dir_fd = dfd;
+	*ret_lock_fd = lfd;
 	return 0;
 }

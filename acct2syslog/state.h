@@ -10,7 +10,12 @@
  * file holds the old state or the new one, never a mix.  state_load()
  * refuses anything it did not write whole (empty, cut short, zero-filled,
  * altered: a checksum covers every line), so a damaged state is never
- * taken for a position.  Functions return 0 or -errno; no global state.
+ * taken for a position.  The state directory is opened once, at start
+ * (state_dir_open(): a symbolic link to it is resolved then), must be one
+ * only root and the daemon's user can change (safedir.h), and is locked
+ * for one instance; every file in it is opened relative to its descriptor
+ * and never through a symbolic link.  Functions return 0 or -errno; no
+ * global state; nothing printed.
  */
 #ifndef ACCT2SYSLOG_STATE_H
 #define ACCT2SYSLOG_STATE_H
@@ -21,6 +26,7 @@
 #include "record.h"
 
 #define STATE_FILE		"state"
+#define STATE_LOCK		"lock"
 #define STATE_STREAM_LEN	32	/* hex digits */
 
 /* Which file, whatever its name is now. */
@@ -53,6 +59,18 @@ struct state {
 	 * it existed has none. */
 	uint64_t	doubt_from, doubt_to;
 };
+
+/*
+ * Open the state directory dir for this instance: resolved once, trusted
+ * (owned by root or the daemon's user, writable by neither group nor
+ * others), holding no symbolic link or other non-regular file where the
+ * daemon writes (lock, state, state.tmp), and locked (dir/lock, flock).
+ * 0 with both descriptors (O_CLOEXEC; the lock holds while *ret_lock_fd is
+ * open); else -errno and err filled with one line naming the directory
+ * and what to do (-EPERM: not trusted; -EWOULDBLOCK: locked by another).
+ */
+int	state_dir_open(const char *dir, int *ret_dir_fd, int *ret_lock_fd,
+	    char *err, size_t err_size);
 
 /* A new stream: a random id from getrandom(2), seq 0, no file. */
 int	state_new_stream(struct state *ret_state);
