@@ -253,6 +253,12 @@ make_sink(const struct config *c, const char *host)
 
 	so.host = host;
 	rc = sink_open(&so, &s);
+	if (s == NULL && rc == -EPROTONOSUPPORT) {
+		log_errx("this acct2syslog has no journal sink (it was built "
+		    "without libsystemd): set sink to syslog, file:PATH or "
+		    "stdout");
+		return NULL;
+	}
 	if (s == NULL) {
 		log_err_errno(rc, "cannot use sink %s",
 		    so.kind == SINK_FILE ? so.path : so.kind == SINK_SYSLOG ?
@@ -262,7 +268,11 @@ make_sink(const struct config *c, const char *host)
 	if (rc < 0 && so.kind == SINK_FILE) {
 		/* A file we cannot open is a mistake to fix, not an outage
 		 * to wait out. */
-		log_err_errno(rc, "cannot open the file sink %s", so.path);
+		if (sink_problem(s) != NULL)
+			log_errx("%s", sink_problem(s));
+		else
+			log_err_errno(rc, "cannot open the file sink %s",
+			    so.path);
 		sink_close(s);
 		return NULL;
 	}

@@ -12,8 +12,12 @@
  * says everything sent was read by the reader it was sent to (see sink.c).
  * A syslog send that cannot go within a few seconds (a receiver that does
  * not read) fails with -EAGAIN.  The stdout sink reports a
- * closed pipe as -EPIPE only when the caller ignores SIGPIPE.  Functions
- * return 0 or -errno; a sink is used by one thread.
+ * closed pipe as -EPIPE only when the caller ignores SIGPIPE.  The file
+ * sink writes only into a directory that root or the daemon's user alone
+ * can change (safedir.h), and never through a symbolic link.  Each kind is
+ * a file of its own behind an ops table (sink-ops.h); a build without
+ * libsystemd has no journal sink.  Functions return 0 or -errno; a sink is
+ * used by one thread.
  */
 #ifndef ACCT2SYSLOG_SINK_H
 #define ACCT2SYSLOG_SINK_H
@@ -58,7 +62,9 @@ struct sink_options {
 struct sink;
 
 /* Make a sink.  The file sink opens (creates, mode 0640) its file here,
- * cutting off a torn last line left by a crash in the middle of a write;
+ * cutting off a torn last line left by a crash in the middle of a write
+ * (-EPERM when its directory is not trusted, -ELOOP when the file is a
+ * symbolic link: sink_problem() says more);
  * the syslog sink connects; the journal sink looks for journald.  A
  * failure to do so is returned, and the caller may retry with
  * sink_reopen() on a sink made anyway (*ret_sink is set whenever the
@@ -95,6 +101,12 @@ int	sink_reopen(struct sink *sink);
 /* "journal", "syslog socket /dev/log (RFC 5424)", "file /var/log/x",
  * "stdout": for messages. */
 const char *sink_describe(const struct sink *sink);
+
+/* After sink_open() or sink_reopen() failed: why, in words, when the
+ * error number alone does not say it ("the file sink's directory /x is
+ * writable by its group or by others (mode 0775): chmod go-w /x"); NULL
+ * otherwise.  Valid until the next call on the sink. */
+const char *sink_problem(const struct sink *sink);
 
 /* Close and free; NULL is fine.  Does not flush. */
 void	sink_close(struct sink *sink);

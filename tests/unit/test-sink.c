@@ -968,7 +968,8 @@ private_run(void)
 	return NULL;
 }
 
-/* A real ENOSPC on a 64 KiB tmpfs. */
+/* A real ENOSPC on a 64 KiB tmpfs (mode 0755: the file sink refuses a
+ * directory others may write to, and a tmpfs is 1777 by default). */
 static void
 test_file_full_tmpfs(const char *no_ns)
 {
@@ -979,7 +980,7 @@ test_file_full_tmpfs(const char *no_ns)
 	int r, r_flush;
 
 	mkdir(mnt, 0755);
-	if (no_ns || mount("tmpfs", mnt, "tmpfs", 0, "size=64k") < 0) {
+	if (no_ns || mount("tmpfs", mnt, "tmpfs", 0, "size=64k,mode=0755") < 0) {
 		skip_point("ENOSPC on a small tmpfs", no_ns ? no_ns :
 		    "mount tmpfs failed");
 		free(mnt);
