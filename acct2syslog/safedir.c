@@ -62,10 +62,9 @@ safedir_explain(char *buf, size_t size, const char *what, const char *path,
 	switch (v->problem) {
 	case SAFEDIR_OWNER:
 		snprintf(buf, size, "%s %s is owned by uid %lu, not by root "
-		    "or the daemon's user (uid %lu), who alone may create "
-		    "files there: chown it to one of them or use another "
-		    "directory", what, path, (unsigned long)v->owner,
-		    (unsigned long)v->euid);
+		    "or the daemon's user (uid %lu): chown it to one of them "
+		    "or use another directory", what, path,
+		    (unsigned long)v->owner, (unsigned long)v->euid);
 		return;
 	case SAFEDIR_WRITABLE:
 		snprintf(buf, size, "%s %s is writable by its group or by "

@@ -21,6 +21,9 @@ fi
 TZ=UTC
 LC_ALL=C
 export TZ LC_ALL
+# The daemon refuses a state or sink directory its group may write: what
+# the tests make must not depend on the umask of whoever runs them.
+umask 022
 
 # shellcheck disable=SC2034 # for the tests that source this
 ACCT_FIELDS=$top_builddir/tests/tools/acct-fields

@@ -18,9 +18,13 @@ in_private_mount_ns "$0" "$@"
 
 faults_init "10c. file sink on a full filesystem"
 mkdir "$tmp/fs"
-mount -t tmpfs -o size=4m tmpfs "$tmp/fs" || skip_all "cannot mount a tmpfs"
+# mode 0755: a tmpfs is 1777 by default, a directory the file sink refuses.
+mount -t tmpfs -o size=4m,mode=0755 tmpfs "$tmp/fs" ||
+	skip_all "cannot mount a tmpfs"
 trap 'umount "$tmp/fs" 2>/dev/null; tmp_cleanup' EXIT
-# The frame's $tmp/out.kv is the file on the small filesystem.
+# The daemon writes the file on the small filesystem by its own path (the
+# file sink follows no symbolic link); the judge reads it as the frame's
+# $tmp/out.kv, a link to it.
 rm "$tmp/out.kv"
 : >"$tmp/fs/out.kv"
 ln -s "$tmp/fs/out.kv" "$tmp/out.kv"
@@ -33,8 +37,8 @@ whole_lines() {
 	! grep -Evq '^event="[a-z_]+" .* schema=[0-9]+$' "$1" &&
 	    [ "$(tail -c 1 "$1" | od -An -tx1 | tr -d ' ')" = 0a ]
 }
-printf 'retry_max_ms = 400\nbatch_ms = 50\nheartbeat_interval = 0\n' \
-    >"$tmp/a2s.conf"
+printf 'retry_max_ms = 400\nbatch_ms = 50\nheartbeat_interval = 0\nsink = file:%s\n' \
+    "$tmp/fs/out.kv" >"$tmp/a2s.conf"
 
 cat >"$tmp/workload.sh" <<EOS
 set -u
@@ -43,7 +47,7 @@ config=$tmp/a2s.conf
 EOS
 cat >>"$tmp/workload.sh" <<'EOS'
 accounting_on
-daemon_start
+sink= daemon_start	# the sink of $tmp/a2s.conf
 load_start
 sleep 0.5
 # Every free byte: dd stops at ENOSPC (and says so).  (df afterwards

@@ -61,7 +61,9 @@ run 2 "cannot open state directory $tmp/missing: No such file or directory \\(cr
     "a missing state directory" $base --state-dir "$tmp/missing"
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	chmod 600 "$tmp/pacct"
-	mkdir -m 777 "$tmp/state-nobody"
+	# Its own state directory: one others may write is refused.
+	mkdir -m 755 "$tmp/state-nobody"
+	chown 65534:65534 "$tmp/state-nobody"
 	chmod 755 "$tmp"
 	setpriv --reuid 65534 --regid 65534 --clear-groups "$A" \
 	    --config /dev/null --file "$tmp/pacct" --sink stdout --once \

@@ -521,6 +521,109 @@ test_file_torn_tail(void)
 	free(path);
 }
 
+/* The file sink writes only into a directory nobody else can change, and
+ * never through a symbolic link at its path: a link planted there leaves
+ * the file it points to alone. */
+static void
+test_file_links(void)
+{
+	static const char precious[] = "precious: must stay as it is\n";
+	char *victim = path_in("victim"), *link = path_in("link.kv");
+	char *nowhere = path_in("nowhere"), *gw = path_in("gw");
+	char *gw_file = path_in("gw/x.kv"), *via = path_in("via-link/x.kv");
+	char *real = path_in("real"), *dir_link = path_in("via-link");
+	struct sink_options o = file_options(link, SINK_FORMAT_KV);
+	struct text want = { 0 };
+	struct sink *s = NULL;
+	const char *why;
+	int r, r_flush;
+
+	write_file(victim, precious);
+	if (symlink(victim, link) < 0)
+		abort();
+	is_int(sink_open(&o, &s), -ELOOP,
+	    "links: a symlink at the sink's path is refused (ELOOP)");
+	why = s ? sink_problem(s) : NULL;
+	ok(why && strstr(why, link) && strstr(why, "is a symbolic link"),
+	    "links: sink_problem() says so, naming the path (%s)",
+	    why ? why : "NULL");
+	/* Both, whatever the first says: a flush would write the victim. */
+	r = s ? give_record(s, SINK_FORMAT_KV, 1, NULL) : 0;
+	r_flush = s ? sink_flush(s) : 0;
+	ok(r == -ELOOP && r_flush < 0, "links: and the sink refuses records");
+	ok(file_is(victim, precious), "links: the file it points to is untouched");
+	sink_close(s);
+
+	s = NULL;
+	unlink(link);
+	if (symlink(nowhere, link) < 0)
+		abort();
+	is_int(sink_open(&o, &s), -ELOOP,
+	    "links: a dangling symlink at the path is refused");
+	ok(access(nowhere, F_OK) < 0 && errno == ENOENT,
+	    "links: and what it points to is not created");
+	sink_close(s);
+
+	s = NULL;
+	mkdir(gw, 0755);
+	chmod(gw, 0775);
+	o = file_options(gw_file, SINK_FORMAT_KV);
+	is_int(sink_open(&o, &s), -EPERM,
+	    "links: a directory its group may write is refused (EPERM)");
+	why = s ? sink_problem(s) : NULL;
+	ok(why && strstr(why, gw) && strstr(why, "mode 0775") &&
+	    strstr(why, "chmod go-w"),
+	    "links: in words naming it, its mode and what to do (%s)",
+	    why ? why : "NULL");
+	ok(access(gw_file, F_OK) < 0, "links: and no file is made there");
+	chmod(gw, 01777);
+	is_int(s ? sink_reopen(s) : -1, -EPERM,
+	    "links: a directory anyone may write (1777) is refused");
+	chmod(gw, 0755);
+	is_int(s ? sink_reopen(s) : -1, 0,
+	    "links: once it is 0755, a reopen works");
+	ok(s && sink_problem(s) == NULL, "links: and there is no problem");
+	sink_close(s);
+
+	s = NULL;
+	if (geteuid() == 0 && chown(gw, 65534, 65534) == 0) {
+		is_int(sink_open(&o, &s), -EPERM,
+		    "links: a directory of another user (uid 65534) is "
+		    "refused");
+		why = s ? sink_problem(s) : NULL;
+		ok(why && strstr(why, "owned by uid 65534"),
+		    "links: in words (%s)", why ? why : "NULL");
+		sink_close(s);
+		if (chown(gw, 0, 0) < 0)
+			abort();
+	} else
+		skip(2, "a directory of another user needs root to make");
+
+	/* A symlink in the directory part is resolved once, at the open. */
+	s = NULL;
+	mkdir(real, 0755);
+	if (symlink(real, dir_link) < 0)
+		abort();
+	o = file_options(via, SINK_FORMAT_KV);
+	is_int(sink_open(&o, &s), 0,
+	    "links: a directory reached through a symlink is fine");
+	give_record(s, SINK_FORMAT_KV, 1, &want);
+	is_int(sink_flush(s), 0, "links: flush");
+	free(real);
+	real = path_in("real/x.kv");
+	ok(file_is(real, want.p), "links: the lines are in the real file");
+	sink_close(s);
+	free(want.p);
+	free(victim);
+	free(link);
+	free(nowhere);
+	free(gw);
+	free(gw_file);
+	free(via);
+	free(real);
+	free(dir_link);
+}
+
 static void
 test_stdout(void)
 {
@@ -1146,6 +1249,7 @@ main(void)
 	test_fsync_policy();
 	test_file_full_rlimit();
 	test_file_torn_tail();
+	test_file_links();
 	test_stdout();
 	test_syslog_3164();
 	test_syslog_5424();
