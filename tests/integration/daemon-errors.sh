@@ -89,6 +89,17 @@ kill -TERM "$first"
 wait "$first" && st=0 || st=$?
 is "$st" 0 "the first instance stops cleanly"
 
+# The journal sink of a build without libsystemd (configure
+# --with-systemd=no): not there, and said so.
+if grep -q '^#define HAVE_SYSTEMD 1' "$top_builddir/config.h"; then
+	skip "--sink journal in a build without libsystemd" \
+	    "this build has libsystemd"
+else
+	# shellcheck disable=SC2086
+	run 2 "this acct2syslog has no journal sink \\(it was built without libsystemd\\): set sink to syslog, file:PATH or stdout" \
+	    "--sink journal without libsystemd" $base --sink journal
+fi
+
 # The sink: a file in a directory that is not there.
 # shellcheck disable=SC2086
 run 2 "$tmp/no/dir/out" "a file sink that cannot be opened" \
