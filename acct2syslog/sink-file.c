@@ -61,14 +61,13 @@ static int
 file_init(struct sink *s, const struct sink_options *o)
 {
 	struct file_sink *f = SINK_OF(struct file_sink, s);
-	int r;
 
 	f->dir_fd = -1;
 	if (o->path == NULL || o->path[0] == '\0')
 		return -EINVAL;
 	f->fsync = o->fsync;
-	if ((f->path = strdup(o->path)) == NULL || (r = file_split(f)) < 0 ||
-	    (r = sink_lines_init(&f->lines, o->format)) < 0)
+	if ((f->path = strdup(o->path)) == NULL || file_split(f) < 0 ||
+	    sink_lines_init(&f->lines, o->format) < 0)
 		return -ENOMEM;
 	if (asprintf(&s->description, "file %s", f->path) < 0)
 		s->description = NULL;

@@ -551,7 +551,8 @@ test_file_links(void)
 	r = s ? give_record(s, SINK_FORMAT_KV, 1, NULL) : 0;
 	r_flush = s ? sink_flush(s) : 0;
 	ok(r == -ELOOP && r_flush < 0, "links: and the sink refuses records");
-	ok(file_is(victim, precious), "links: the file it points to is untouched");
+	ok(file_is(victim, precious),
+	    "links: the file it points to is untouched");
 	sink_close(s);
 
 	s = NULL;
@@ -1083,7 +1084,8 @@ test_file_full_tmpfs(const char *no_ns)
 	int r, r_flush;
 
 	mkdir(mnt, 0755);
-	if (no_ns || mount("tmpfs", mnt, "tmpfs", 0, "size=64k,mode=0755") < 0) {
+	if (no_ns ||
+	    mount("tmpfs", mnt, "tmpfs", 0, "size=64k,mode=0755") < 0) {
 		skip_point("ENOSPC on a small tmpfs", no_ns ? no_ns :
 		    "mount tmpfs failed");
 		free(mnt);

@@ -284,7 +284,8 @@ test_state_dir(void)
 static void
 test_state_dir_user(void)
 {
-	char *mine = path_of("sd-65534"), *other = path_of("sd-65533"), err[1024];
+	char *mine = path_of("sd-65534"), *other = path_of("sd-65533");
+	char err[1024];
 	pid_t pid;
 	int status;
 
