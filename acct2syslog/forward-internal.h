@@ -3,12 +3,14 @@
  * forward-internal.h: the forwarder's insides, shared by the files that
  * keep its promise (forward.h) and by its unit tests: forward.c (batch,
  * send, commit, replay), follow.c (which file to read: resume, rotation,
- * truncation, drain), control.c (the queue of control events) and
- * accounting.c (the heartbeat and the free space).
+ * truncation, drain), control.c (the queue of control events), send.c
+ * (one message to the sink, its names resolved) and accounting.c (the
+ * heartbeat and the free space).
  *
  * Promise: every step that can fail returns a struct forward_step, whose
  * result says what failed; no failure travels in a field set on the
- * side.  Nothing here logs.  One thread.
+ * side.  Nothing here logs but send.c's internal error (a message that
+ * does not fit).  One thread.
  */
 #ifndef ACCT2SYSLOG_FORWARD_INTERNAL_H
 #define ACCT2SYSLOG_FORWARD_INTERNAL_H
@@ -141,6 +143,7 @@ struct forwarder {
 	uint64_t	next_space_us;
 
 	uint64_t	records_sent, controls_sent, skipped_bytes;
+	uint64_t	unsendable;	/* messages that did not fit */
 };
 
 /* follow.c: the files. */
@@ -187,6 +190,14 @@ void	queue_corrupt(struct forwarder *f, const struct pacct_region *r,
 void	queue_read_error(struct forwarder *f, uint64_t offset, int error);
 void	queue_heartbeat(struct forwarder *f, uint64_t latency_us);
 void	queue_gap(struct forwarder *f, const struct state *saved);
+
+/* send.c: one record (ctx gets its names) or control event to the sink;
+ * the sink's result, but a message that does not fit is logged, counted
+ * in unsendable and taken as sent (0). */
+int	send_record(struct forwarder *f, const struct acct_event *ev,
+	    struct fmt_context *ctx);
+int	send_control(struct forwarder *f, const struct fmt_control *c,
+	    const struct fmt_context *ctx);
 
 /* accounting.c: the heartbeat and the free space, when everything read
  * has gone out. */

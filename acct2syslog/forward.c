@@ -34,7 +34,7 @@
 static struct fmt_context
 context(const struct forwarder *f, uint64_t seq)
 {
-	return (struct fmt_context){ .names = f->names, .host = f->o.host,
+	return (struct fmt_context){ .host = f->o.host,
 	    .stream = f->st.stream, .seq = seq };
 }
 
@@ -117,7 +117,7 @@ deliver_batch(struct forwarder *f, uint64_t now_us)
 
 	for (size_t i = 0; i < f->n_batch && rc == 0; i++) {
 		ctx.seq = f->seq + 1 + i;
-		rc = sink_record(f->sink, &f->batch[i], &ctx);
+		rc = send_record(f, &f->batch[i], &ctx);
 	}
 	if (rc < 0 || (rc = sink_flush(f->sink)) < 0) {
 		/* The batches sent since the last commit may be gone with
@@ -154,7 +154,7 @@ deliver_control(struct forwarder *f, uint64_t now_us)
 		it->reserved = true;
 	}
 	if (!it->sent) {
-		if ((rc = sink_control(f->sink, &it->c, &ctx)) < 0 ||
+		if ((rc = send_control(f, &it->c, &ctx)) < 0 ||
 		    (rc = sink_flush(f->sink)) < 0)
 			return step_fail(FORWARD_SINK_FAILED, rc);
 		it->sent = true;

@@ -82,8 +82,10 @@ journal_record(struct sink *s, const struct acct_event *ev,
     const struct fmt_context *ctx)
 {
 	struct fmt_journal j;
+	int r;
 
-	fmt_journal(&j, ev, ctx);
+	if ((r = sink_format_result(fmt_journal(&j, ev, ctx))) < 0)
+		return r;
 	return journal_send(s, &j);
 }
 
@@ -92,8 +94,10 @@ journal_control(struct sink *s, const struct fmt_control *c,
     const struct fmt_context *ctx)
 {
 	struct fmt_journal j;
+	int r;
 
-	fmt_control_journal(&j, c, ctx);
+	if ((r = sink_format_result(fmt_control_journal(&j, c, ctx))) < 0)
+		return r;
 	return journal_send(s, &j);
 }
 

@@ -29,9 +29,16 @@
 #define SINK_SEND_TIMEOUT_S	5	/* a stuck socket reader: -EAGAIN */
 #define SINK_LINES_SIZE		(64 * 1024)
 /* Room a formatted message needs in the line buffer (its NUL slot takes
- * the newline); the fmt_*json() functions refuse a smaller one. */
+ * the newline): the buffer sizes of format.h. */
 #define SINK_RECORD_ROOM	MAX(FMT_LINE_MAX, FMT_JSON_MAX)
 #define SINK_CONTROL_ROOM	MAX(FMT_LINE_MAX, FMT_CONTROL_JSON_MAX)
+
+/* A formatter's result as a sink's: FMT_TOO_LONG is -EMSGSIZE (sink.h). */
+static inline int
+sink_format_result(enum fmt_status st)
+{
+	return st == FMT_OK ? 0 : -EMSGSIZE;
+}
 
 struct sink_ops;
 

@@ -248,9 +248,13 @@ syslog_record(struct sink *s, const struct acct_event *ev,
     const struct fmt_context *ctx)
 {
 	char line[FMT_LINE_MAX];
-	size_t n = fmt_kv(line, sizeof(line), ev, ctx);
+	size_t n;
+	int r;
 
-	return syslog_send(SINK_OF(struct syslog_sink, s), "process_end",
+	if ((r = sink_format_result(fmt_kv(line, sizeof(line), ev, ctx,
+	    &n))) < 0)
+		return r;
+	return syslog_send(SINK_OF(struct syslog_sink, s), FMT_PROCESS_END,
 	    SYSLOG_SEVERITY_INFO, line, n);
 }
 
@@ -259,8 +263,12 @@ syslog_control(struct sink *s, const struct fmt_control *c,
     const struct fmt_context *ctx)
 {
 	char line[FMT_LINE_MAX];
-	size_t n = fmt_control_kv(line, sizeof(line), c, ctx);
+	size_t n;
+	int r;
 
+	if ((r = sink_format_result(fmt_control_kv(line, sizeof(line), c,
+	    ctx, &n))) < 0)
+		return r;
 	return syslog_send(SINK_OF(struct syslog_sink, s),
 	    fmt_control_name(c->kind), c->priority, line, n);
 }

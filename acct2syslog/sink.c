@@ -310,13 +310,13 @@ sink_lines_room(struct sink_lines *l, int fd, size_t room)
 	return 0;
 }
 
-/* Take a message of n bytes formatted at the end of the buffer as a line;
- * 0 bytes means the formatter found no room, which must not happen. */
+/* Take a message of n bytes formatted at the end of the buffer (st: how
+ * the formatter did) as a line. */
 static int
-lines_commit(struct sink_lines *l, size_t n)
+lines_commit(struct sink_lines *l, enum fmt_status st, size_t n)
 {
-	if (n == 0)
-		return -EMSGSIZE;
+	if (st != FMT_OK)
+		return sink_format_result(st);
 	l->buf[l->len + n] = '\n';
 	l->len += n + 1;
 	return 0;
@@ -327,10 +327,15 @@ sink_lines_add_record(struct sink_lines *l, const struct acct_event *ev,
     const struct fmt_context *ctx)
 {
 	char *d = l->buf + l->len;
-	size_t room = SINK_LINES_SIZE - l->len;
+	enum fmt_status st;
+	size_t n;
 
-	return lines_commit(l, l->format == SINK_FORMAT_JSON ?
-	    fmt_json(d, room, ev, ctx) : fmt_kv(d, room, ev, ctx));
+	/* Each encoding in the room format.h gives it (reserved by
+	 * sink_lines_room()), not more. */
+	st = l->format == SINK_FORMAT_JSON ?
+	    fmt_json(d, FMT_JSON_MAX, ev, ctx, &n) :
+	    fmt_kv(d, FMT_LINE_MAX, ev, ctx, &n);
+	return lines_commit(l, st, n);
 }
 
 int
@@ -338,9 +343,11 @@ sink_lines_add_control(struct sink_lines *l, const struct fmt_control *c,
     const struct fmt_context *ctx)
 {
 	char *d = l->buf + l->len;
-	size_t room = SINK_LINES_SIZE - l->len;
+	enum fmt_status st;
+	size_t n;
 
-	return lines_commit(l, l->format == SINK_FORMAT_JSON ?
-	    fmt_control_json(d, room, c, ctx) :
-	    fmt_control_kv(d, room, c, ctx));
+	st = l->format == SINK_FORMAT_JSON ?
+	    fmt_control_json(d, FMT_CONTROL_JSON_MAX, c, ctx, &n) :
+	    fmt_control_kv(d, FMT_LINE_MAX, c, ctx, &n);
+	return lines_commit(l, st, n);
 }

@@ -72,7 +72,9 @@ struct sink;
  * journal when built without libsystemd). */
 int	sink_open(const struct sink_options *options, struct sink **ret_sink);
 
-/* Give one record / one control event. */
+/* Give one record / one control event.  -EMSGSIZE: it does not fit a
+ * message (the formatter's FMT_TOO_LONG, an internal error); nothing of
+ * it was given. */
 int	sink_record(struct sink *sink, const struct acct_event *ev,
 	    const struct fmt_context *ctx);
 int	sink_control(struct sink *sink, const struct fmt_control *c,

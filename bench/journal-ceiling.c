@@ -54,6 +54,7 @@ struct source {
 	const char		*path;
 	struct pacct_reader	*reader;
 	struct fmt_context	ctx;
+	struct names		*names;
 	uint64_t		n;	/* records formatted so far */
 };
 
@@ -105,7 +106,11 @@ next_message(struct source *src, struct fmt_journal *j)
 			continue;
 		/* seq 1 is the daemon's forwarder_start. */
 		src->ctx.seq = ++src->n + 1;
-		fmt_journal(j, &ev, &src->ctx);
+		src->ctx.user = names_user(src->names, ev.uid);
+		src->ctx.group = names_group(src->names, ev.gid);
+		src->ctx.tty = names_tty(src->names, ev.tty);
+		if (fmt_journal(j, &ev, &src->ctx) != FMT_OK)
+			errx(1, "%s: a record does not fit", src->path);
 		return true;
 	}
 	return false;
@@ -186,8 +191,8 @@ main(int argc, char **argv)
 	src.path = argv[optind];
 	if ((r = pacct_open(src.path, &po, &src.reader)) < 0)
 		errx(1, "%s: %s", src.path, strerror(-r));
-	src.ctx = (struct fmt_context){ .names = names, .host = host_name,
-	    .stream = stream };
+	src.names = names;
+	src.ctx = (struct fmt_context){ .host = host_name, .stream = stream };
 
 	if (inline_format) {
 		start = now_realtime();

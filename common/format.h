@@ -2,14 +2,19 @@
 /*
  * format.h: one accounting record as a message, in the three encodings of
  * DESIGN.md "Message schema" (version 1): a kv line, an ECS JSON object,
- * and journald fields.
+ * and journald fields, all derived from the table of schema.h.
  *
  * Promise: the same record and context give the same fields in the same
  * order in every encoding; strings are escaped as escape.h says, numbers
- * are never negative, times are RFC 3339 UTC.  A kv line is under
- * FMT_LINE_MAX bytes (names longer than NAMES_MAX are left out by the names
- * cache).  The functions write into caller buffers, allocate nothing, and
- * are thread safe when each thread has its own names cache.
+ * are never negative, times are RFC 3339 UTC.  Nothing is ever cut or
+ * left out to make a message fit: every byte is written through a bounded
+ * writer, and a message that does not fit its buffer is FMT_TOO_LONG,
+ * with nothing of it returned.  The buffer sizes below hold every message
+ * whose fields are within the table's limits (schema.h, checked at compile
+ * time below and by test-schema); FMT_READ_MAX holds any message a reader
+ * of archives accepts.  The functions are pure: the caller resolves names
+ * and passes them in; they write into caller buffers, allocate nothing,
+ * and are thread safe.
  */
 #ifndef ACCT_FORMAT_H
 #define ACCT_FORMAT_H
@@ -21,40 +26,43 @@
 
 #include "names.h"
 #include "record.h"
+#include "schema.h"
 
-#define FMT_SCHEMA_VERSION	1
+#define FMT_SCHEMA_VERSION	SCHEMA_VERSION
 #define FMT_LINE_MAX		1024	/* kv line, newline and NUL included */
 #define FMT_JSON_MAX		2048	/* JSON object, newline and NUL */
 #define FMT_JOURNAL_FIELDS	40
 #define FMT_JOURNAL_MAX		4096
+#define FMT_READ_MAX		8192	/* any encoding of what a reader took */
 
 /* What the record does not say itself; NULL or 0 members are left out. */
 struct fmt_context {
-	struct names	*names;		/* resolves user, group, tty */
-	const char	*host;		/* source host name, <= 64 bytes used */
-	const char	*stream;	/* 32 hex digits (<= 64 used); with seq */
+	const char	*user;		/* names, resolved by the caller */
+	const char	*group;
+	const char	*tty;
+	const char	*host;		/* source host name */
+	const char	*stream;	/* 32 hex digits; with seq */
 	uint64_t	seq;		/* 1, 2, ... within the stream */
-	/* The names a record arrived with (from a forwarded archive): used
-	 * instead of the names cache; a NULL one is left out. */
-	bool		names_given;
-	const char	*user, *group, *tty;
 };
 
-/* The user, group and terminal name of a record in ctx: the given ones,
- * or the names cache's; NULL when there is none. */
-const char *fmt_user(const struct fmt_context *ctx, uint32_t uid);
-const char *fmt_group(const struct fmt_context *ctx, uint32_t gid);
-const char *fmt_tty(const struct fmt_context *ctx, uint32_t tty);
+/* What a formatter did. */
+enum fmt_status {
+	FMT_OK,
+	FMT_TOO_LONG,		/* a field beyond the table's limits made the
+				 * message outgrow its buffer: an internal
+				 * error; nothing was written */
+};
 
 /* Write the kv line of ev into dst (size >= FMT_LINE_MAX), NUL-terminated,
- * without a newline; returns its length. */
-size_t	fmt_kv(char *dst, size_t size, const struct acct_event *ev,
-	    const struct fmt_context *ctx);
+ * without a newline; its length in *ret_len (NULL: not wanted; 0 and ""
+ * unless FMT_OK). */
+enum fmt_status fmt_kv(char *dst, size_t size, const struct acct_event *ev,
+	    const struct fmt_context *ctx, size_t *ret_len);
 
-/* Write the JSON object of ev into dst (size >= FMT_JSON_MAX),
- * NUL-terminated, without a newline; returns its length. */
-size_t	fmt_json(char *dst, size_t size, const struct acct_event *ev,
-	    const struct fmt_context *ctx);
+/* Write the JSON object of ev into dst (size >= FMT_JSON_MAX), as fmt_kv()
+ * does. */
+enum fmt_status fmt_json(char *dst, size_t size, const struct acct_event *ev,
+	    const struct fmt_context *ctx, size_t *ret_len);
 
 /* journald fields of one record: iov[0..count) point into buf. */
 struct fmt_journal {
@@ -64,8 +72,9 @@ struct fmt_journal {
 };
 
 /* Fill j with the ACCT_* fields, MESSAGE (the kv line), MESSAGE_ID,
- * PRIORITY and SYSLOG_IDENTIFIER of ev, ready for sd_journal_sendv(). */
-void	fmt_journal(struct fmt_journal *j, const struct acct_event *ev,
+ * PRIORITY and SYSLOG_IDENTIFIER of ev, ready for sd_journal_sendv();
+ * count is 0 unless FMT_OK. */
+enum fmt_status fmt_journal(struct fmt_journal *j, const struct acct_event *ev,
 	    const struct fmt_context *ctx);
 
 /* The comma list of flag names ("fork,su,core,xsig"); "" for none.
@@ -77,9 +86,8 @@ size_t	fmt_flags(char *dst, size_t size, uint8_t flags);
 
 /*
  * Control events: the forwarder speaking about itself, in the same schema
- * (DESIGN.md "Message schema").  Fields in kv order: event, message, file,
- * new_file, offset, bytes, records, seq_from, seq_to, free_percent, time,
- * host, stream, seq, event_id, schema; those not set are left out.
+ * (DESIGN.md "Message schema"): the rows of schema.h marked
+ * SCHEMA_IN_CONTROL, in their order; those not set are left out.
  */
 enum fmt_control_kind {
 	FMT_FORWARDER_START,
@@ -123,17 +131,17 @@ const char *fmt_control_name(enum fmt_control_kind kind);
 /* Its MESSAGE_ID (32 hex digits); NULL for a kind out of range. */
 const char *fmt_control_message_id(enum fmt_control_kind kind);
 
-/* As fmt_kv(), fmt_json() and fmt_journal(), for a control event.  Its
- * strings are cut to 128 bytes; fmt_control_json() needs size >=
- * FMT_CONTROL_JSON_MAX (three strings of 128 bytes may take 4 bytes each
- * escaped); a kv line stays under FMT_LINE_MAX, leaving out a string that
- * would not fit. */
+/* As fmt_kv(), fmt_json() and fmt_journal(), for a control event (its
+ * strings are never cut: see the promise above); fmt_control_json()
+ * needs size >= FMT_CONTROL_JSON_MAX. */
 #define FMT_CONTROL_JSON_MAX	4096
-size_t	fmt_control_kv(char *dst, size_t size, const struct fmt_control *c,
-	    const struct fmt_context *ctx);
-size_t	fmt_control_json(char *dst, size_t size, const struct fmt_control *c,
-	    const struct fmt_context *ctx);
-void	fmt_control_journal(struct fmt_journal *j, const struct fmt_control *c,
-	    const struct fmt_context *ctx);
+enum fmt_status fmt_control_kv(char *dst, size_t size,
+	    const struct fmt_control *c, const struct fmt_context *ctx,
+	    size_t *ret_len);
+enum fmt_status fmt_control_json(char *dst, size_t size,
+	    const struct fmt_control *c, const struct fmt_context *ctx,
+	    size_t *ret_len);
+enum fmt_status fmt_control_journal(struct fmt_journal *j,
+	    const struct fmt_control *c, const struct fmt_context *ctx);
 
 #endif

@@ -16,16 +16,6 @@
 #include "escape.h"
 #include "timefmt.h"
 
-static const char *const key_names[ENTRY_COUNT] = {
-	"event", "process_name", "process_id", "parent_process_id", "user",
-	"user_id", "group", "group_id", "tty", "exit_code", "signal",
-	"core_dumped", "flags", "start_time", "end_time", "elapsed",
-	"cpu_user", "cpu_sys", "mem_kib", "minflt", "majflt", "io_chars",
-	"io_blocks", "swaps", "acct_version", "host", "stream", "seq",
-	"event_id", "schema", "message", "file", "new_file", "offset",
-	"bytes", "records", "seq_from", "seq_to", "free_percent", "time",
-};
-
 #define SEEN(e, k)	(((e)->seen >> (k)) & 1)
 
 void
@@ -33,21 +23,6 @@ entry_begin(struct entry *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->control = -1;
-}
-
-static int
-find_key(const char *key, size_t len)
-{
-	static uint8_t key_lengths[ENTRY_COUNT];
-
-	if (key_lengths[0] == 0)
-		for (int k = 0; k < ENTRY_COUNT; k++)
-			key_lengths[k] = (uint8_t)strlen(key_names[k]);
-	for (int k = 0; k < ENTRY_COUNT; k++)
-		if (key_lengths[k] == len && key_names[k][0] == key[0] &&
-		    memcmp(key_names[k], key, len) == 0)
-			return k;
-	return -1;
 }
 
 /* A whole decimal number. */
@@ -142,155 +117,134 @@ set_text(char *dst, size_t size, const char *s, size_t len, size_t *ret_len)
 	return 0;
 }
 
-static int
-set_flags(struct entry *e, const char *s, size_t len)
-{
-	static const struct {
-		const char	*name;
-		uint8_t		bit;
-	} names[] = {
-		{ "fork", ACCT_FLAG_FORK }, { "su", ACCT_FLAG_SU },
-		{ "core", ACCT_FLAG_CORE }, { "xsig", ACCT_FLAG_XSIG },
-	};
-	size_t i = 0;
-
-	e->ev.flags = 0;
-	while (i < len) {
-		size_t j = i, k;
-
-		while (j < len && s[j] != ',')
-			j++;
-		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-			if (strlen(names[k].name) == j - i &&
-			    memcmp(names[k].name, s + i, j - i) == 0)
-				break;
-		if (k == sizeof(names) / sizeof(names[0]))
-			return -EINVAL;
-		e->ev.flags |= names[k].bit;
-		i = j + 1;
-	}
-	return 0;
-}
-
 int
 entry_set(struct entry *e, const char *key, size_t key_len,
     const char *value, size_t len)
 {
-	int k = find_key(key, key_len);
+	int k = key_len > 0 ? schema_find(key, key_len) : -1;
 
 	if (k < 0)
 		return 0;		/* a field of a newer schema */
-	return entry_set_field(e, (enum entry_field)k, value, len);
+	return entry_set_field(e, (enum schema_field)k, value, len);
+}
+
+/* Where the entry keeps string field f (size bytes); NULL for none. */
+static char *
+text_storage(struct entry *e, enum schema_field f, size_t *ret_size)
+{
+	char *p;
+
+	switch (f) {
+	case SCHEMA_EVENT: p = e->event; *ret_size = sizeof(e->event); break;
+	case SCHEMA_PROCESS_NAME:
+		p = e->ev.comm;
+		*ret_size = sizeof(e->ev.comm);
+		break;
+	case SCHEMA_USER: p = e->user; *ret_size = sizeof(e->user); break;
+	case SCHEMA_GROUP: p = e->group; *ret_size = sizeof(e->group); break;
+	case SCHEMA_TTY: p = e->tty; *ret_size = sizeof(e->tty); break;
+	case SCHEMA_HOST: p = e->host; *ret_size = sizeof(e->host); break;
+	case SCHEMA_STREAM:
+		p = e->stream;
+		*ret_size = sizeof(e->stream);
+		break;
+	case SCHEMA_MESSAGE:
+		p = e->message;
+		*ret_size = sizeof(e->message);
+		break;
+	case SCHEMA_FILE: p = e->file; *ret_size = sizeof(e->file); break;
+	case SCHEMA_NEW_FILE:
+		p = e->new_file;
+		*ret_size = sizeof(e->new_file);
+		break;
+	default:
+		return NULL;
+	}
+	return p;
+}
+
+/* The value of field k as the table's type says: a string into its
+ * storage, else a number (times in us, seconds in ms) into *ret. */
+static int
+parse_value(struct entry *e, enum schema_field k, const char *value,
+    size_t len, uint64_t *ret)
+{
+	const struct schema_row *r = &schema_rows[k];
+	size_t size, n;
+	char *dst;
+	int rc;
+
+	switch (r->type) {
+	case SCHEMA_T_STRING:
+		if (k == SCHEMA_EVENT_ID)
+			return 0;	/* stream:seq, derived */
+		if (k == SCHEMA_FLAGS)
+			return schema_parse_flags(value, len, &e->ev.flags);
+		if ((dst = text_storage(e, k, &size)) == NULL)
+			return -EINVAL;
+		if ((rc = set_text(dst, size, value, len, &n)) == 0 &&
+		    k == SCHEMA_PROCESS_NAME)
+			e->ev.comm_len = (uint8_t)n;
+		return rc;
+	case SCHEMA_T_TIME:
+		return parse_time(value, len, ret);
+	case SCHEMA_T_SECONDS:
+		return parse_ms(value, len, ret);
+	default:
+		if ((rc = parse_u64(value, len, ret)) < 0)
+			return rc;
+		return *ret > r->read_max ? -EINVAL : 0;
+	}
 }
 
 int
-entry_set_field(struct entry *e, enum entry_field k, const char *value,
+entry_set_field(struct entry *e, enum schema_field k, const char *value,
     size_t len)
 {
 	uint64_t v = 0;
-	size_t n;
 	int rc = 0;
 
-	if ((unsigned)k >= ENTRY_COUNT)
-		return -EINVAL;
-	switch (k) {
-	case ENTRY_EVENT:
-		rc = set_text(e->event, sizeof(e->event), value, len, NULL);
-		break;
-	case ENTRY_PROCESS_NAME:
-		if ((rc = set_text(e->ev.comm, sizeof(e->ev.comm), value, len,
-		    &n)) == 0)
-			e->ev.comm_len = (uint8_t)n;
-		break;
-	case ENTRY_USER:
-		rc = set_text(e->user, sizeof(e->user), value, len, NULL);
-		break;
-	case ENTRY_GROUP:
-		rc = set_text(e->group, sizeof(e->group), value, len, NULL);
-		break;
-	case ENTRY_TTY:
-		rc = set_text(e->tty, sizeof(e->tty), value, len, NULL);
-		break;
-	case ENTRY_HOST:
-		rc = set_text(e->host, sizeof(e->host), value, len, NULL);
-		break;
-	case ENTRY_STREAM:
-		rc = set_text(e->stream, sizeof(e->stream), value, len, NULL);
-		break;
-	case ENTRY_MESSAGE:
-		rc = set_text(e->message, sizeof(e->message), value, len, NULL);
-		break;
-	case ENTRY_FILE:
-		rc = set_text(e->file, sizeof(e->file), value, len, NULL);
-		break;
-	case ENTRY_NEW_FILE:
-		rc = set_text(e->new_file, sizeof(e->new_file), value, len,
-		    NULL);
-		break;
-	case ENTRY_FLAGS:
-		rc = set_flags(e, value, len);
-		break;
-	case ENTRY_EVENT_ID:
-		break;			/* stream:seq, derived */
-	case ENTRY_START_TIME:
-	case ENTRY_END_TIME:
-	case ENTRY_TIME:
-		rc = parse_time(value, len, &v);
-		break;
-	case ENTRY_ELAPSED:
-	case ENTRY_CPU_USER:
-	case ENTRY_CPU_SYS:
-		rc = parse_ms(value, len, &v);
-		break;
-	default:
-		rc = parse_u64(value, len, &v);
-		break;
-	}
-	if (rc < 0)
+	if ((unsigned)k >= SCHEMA_KV_COUNT ||
+	    parse_value(e, k, value, len, &v) < 0)
 		return -EINVAL;
 	e->seen |= UINT64_C(1) << k;
 	switch (k) {
-	case ENTRY_PROCESS_ID: e->ev.pid = (uint32_t)v;
-		rc = v > UINT32_MAX; break;
-	case ENTRY_PARENT_PROCESS_ID: e->ev.ppid = (uint32_t)v;
-		rc = v > UINT32_MAX; break;
-	case ENTRY_USER_ID: e->ev.uid = (uint32_t)v; rc = v > UINT32_MAX; break;
-	case ENTRY_GROUP_ID: e->ev.gid = (uint32_t)v;
-		rc = v > UINT32_MAX; break;
-	case ENTRY_EXIT_CODE: e->ev.exit_code = (uint8_t)v; rc = v > 255; break;
-	case ENTRY_SIGNAL: e->ev.signal = (uint8_t)v; rc = v > 127; break;
-	case ENTRY_CORE_DUMPED: e->ev.core_dumped = v; rc = v > 1; break;
-	case ENTRY_START_TIME:
+	case SCHEMA_PROCESS_ID: e->ev.pid = (uint32_t)v; break;
+	case SCHEMA_PARENT_PROCESS_ID: e->ev.ppid = (uint32_t)v; break;
+	case SCHEMA_USER_ID: e->ev.uid = (uint32_t)v; break;
+	case SCHEMA_GROUP_ID: e->ev.gid = (uint32_t)v; break;
+	case SCHEMA_EXIT_CODE: e->ev.exit_code = (uint8_t)v; break;
+	case SCHEMA_SIGNAL: e->ev.signal = (uint8_t)v; break;
+	case SCHEMA_CORE_DUMPED: e->ev.core_dumped = v; break;
+	case SCHEMA_START_TIME:
 		e->ev.start_time = (uint32_t)(v / 1000000);
 		rc = v % 1000000 != 0 || v / 1000000 > UINT32_MAX;
 		break;
-	case ENTRY_END_TIME: e->time_us = v; break;
-	case ENTRY_TIME: e->c.time_us = v; e->time_us = v; break;
-	case ENTRY_ELAPSED: e->ev.elapsed_ticks = (double)v; break;
-	case ENTRY_CPU_USER: e->ev.user_ticks = v; break;
-	case ENTRY_CPU_SYS: e->ev.sys_ticks = v; break;
-	case ENTRY_MEM_KIB: e->ev.mem_kib = v; break;
-	case ENTRY_MINFLT: e->ev.minflt = v; break;
-	case ENTRY_MAJFLT: e->ev.majflt = v; break;
-	case ENTRY_IO_CHARS: e->ev.io_chars = v; break;
-	case ENTRY_IO_BLOCKS: e->ev.io_blocks = v; break;
-	case ENTRY_SWAPS: e->ev.swaps = v; break;
-	case ENTRY_ACCT_VERSION: e->ev.version = (uint8_t)v; rc = v > 3; break;
-	case ENTRY_SEQ: e->ctx.seq = v; break;
-	case ENTRY_SCHEMA: e->schema = (unsigned)v; rc = v > 0xffff; break;
-	case ENTRY_OFFSET: e->c.offset = v; e->c.has |= FMT_HAS_OFFSET; break;
-	case ENTRY_BYTES: e->c.bytes = v; e->c.has |= FMT_HAS_BYTES; break;
-	case ENTRY_RECORDS: e->c.records = v;
+	case SCHEMA_END_TIME: e->time_us = v; break;
+	case SCHEMA_TIME: e->c.time_us = v; e->time_us = v; break;
+	case SCHEMA_ELAPSED: e->ev.elapsed_ticks = (double)v; break;
+	case SCHEMA_CPU_USER: e->ev.user_ticks = v; break;
+	case SCHEMA_CPU_SYS: e->ev.sys_ticks = v; break;
+	case SCHEMA_MEM_KIB: e->ev.mem_kib = v; break;
+	case SCHEMA_MINFLT: e->ev.minflt = v; break;
+	case SCHEMA_MAJFLT: e->ev.majflt = v; break;
+	case SCHEMA_IO_CHARS: e->ev.io_chars = v; break;
+	case SCHEMA_IO_BLOCKS: e->ev.io_blocks = v; break;
+	case SCHEMA_SWAPS: e->ev.swaps = v; break;
+	case SCHEMA_ACCT_VERSION: e->ev.version = (uint8_t)v; break;
+	case SCHEMA_SEQ: e->ctx.seq = v; break;
+	case SCHEMA_SCHEMA: e->schema = (unsigned)v; break;
+	case SCHEMA_OFFSET: e->c.offset = v; e->c.has |= FMT_HAS_OFFSET; break;
+	case SCHEMA_BYTES: e->c.bytes = v; e->c.has |= FMT_HAS_BYTES; break;
+	case SCHEMA_RECORDS: e->c.records = v;
 		e->c.has |= FMT_HAS_RECORDS; break;
-	case ENTRY_SEQ_FROM: e->c.seq_from = v; break;
-	case ENTRY_SEQ_TO: e->c.seq_to = v; break;
-	case ENTRY_FREE_PERCENT:
+	case SCHEMA_SEQ_FROM: e->c.seq_from = v; break;
+	case SCHEMA_SEQ_TO: e->c.seq_to = v; break;
+	case SCHEMA_FREE_PERCENT:
 		e->c.free_percent = (unsigned)v;
 		e->c.has |= FMT_HAS_FREE_PERCENT;
-		rc = v > 100;
 		break;
 	default:
-		rc = 0;
 		break;
 	}
 	return rc ? -EINVAL : 0;
@@ -312,29 +266,29 @@ digest(const char *s, size_t len)
 int
 entry_end(struct entry *e)
 {
-	if (!SEEN(e, ENTRY_EVENT))
+	if (!SEEN(e, SCHEMA_EVENT))
 		return -EBADMSG;
-	e->ctx.names_given = true;
-	e->ctx.user = SEEN(e, ENTRY_USER) ? e->user : NULL;
-	e->ctx.group = SEEN(e, ENTRY_GROUP) ? e->group : NULL;
-	e->ctx.tty = SEEN(e, ENTRY_TTY) ? e->tty : NULL;
-	e->ctx.host = SEEN(e, ENTRY_HOST) ? e->host : NULL;
-	e->has_seq = SEEN(e, ENTRY_STREAM) && SEEN(e, ENTRY_SEQ);
+	e->names_given = true;
+	e->ctx.user = SEEN(e, SCHEMA_USER) ? e->user : NULL;
+	e->ctx.group = SEEN(e, SCHEMA_GROUP) ? e->group : NULL;
+	e->ctx.tty = SEEN(e, SCHEMA_TTY) ? e->tty : NULL;
+	e->ctx.host = SEEN(e, SCHEMA_HOST) ? e->host : NULL;
+	e->has_seq = SEEN(e, SCHEMA_STREAM) && SEEN(e, SCHEMA_SEQ);
 	e->ctx.stream = e->has_seq ? e->stream : NULL;
 	if (strcmp(e->event, "process_end") == 0) {
 		uint64_t start;
 
-		if (!SEEN(e, ENTRY_PROCESS_NAME) || !SEEN(e, ENTRY_USER_ID) ||
-		    !SEEN(e, ENTRY_GROUP_ID) || !SEEN(e, ENTRY_START_TIME))
+		if (!SEEN(e, SCHEMA_PROCESS_NAME) || !SEEN(e, SCHEMA_USER_ID) ||
+		    !SEEN(e, SCHEMA_GROUP_ID) || !SEEN(e, SCHEMA_START_TIME))
 			return -EBADMSG;
 		e->is_record = true;
-		e->ev.has_pid = SEEN(e, ENTRY_PROCESS_ID);
+		e->ev.has_pid = SEEN(e, SCHEMA_PROCESS_ID);
 		e->ev.ahz = 1000;
 		e->ev.wait_status = (uint32_t)e->ev.exit_code << 8 |
 		    e->ev.signal | (e->ev.core_dumped ? 0x80 : 0);
 		start = (uint64_t)e->ev.start_time * 1000000;
 		/* The end to the microsecond, when it is there. */
-		if (SEEN(e, ENTRY_END_TIME) && e->time_us >= start)
+		if (SEEN(e, SCHEMA_END_TIME) && e->time_us >= start)
 			e->ev.elapsed_ticks = (double)(e->time_us - start) /
 			    1000.0;
 		else
@@ -348,10 +302,10 @@ entry_end(struct entry *e)
 			return -EBADMSG;
 		e->c.kind = (enum fmt_control_kind)e->control;
 		e->c.priority = 6;
-		e->c.message = SEEN(e, ENTRY_MESSAGE) ? e->message : NULL;
-		e->c.file = SEEN(e, ENTRY_FILE) ? e->file : NULL;
-		e->c.new_file = SEEN(e, ENTRY_NEW_FILE) ? e->new_file : NULL;
-		if (SEEN(e, ENTRY_SEQ_FROM) && SEEN(e, ENTRY_SEQ_TO))
+		e->c.message = SEEN(e, SCHEMA_MESSAGE) ? e->message : NULL;
+		e->c.file = SEEN(e, SCHEMA_FILE) ? e->file : NULL;
+		e->c.new_file = SEEN(e, SCHEMA_NEW_FILE) ? e->new_file : NULL;
+		if (SEEN(e, SCHEMA_SEQ_FROM) && SEEN(e, SCHEMA_SEQ_TO))
 			e->c.has |= FMT_HAS_SEQ_RANGE;
 	}
 	return 0;
@@ -360,7 +314,7 @@ entry_end(struct entry *e)
 uint64_t
 entry_digest(const struct entry *e)
 {
-	char line[FMT_LINE_MAX];
+	char line[FMT_READ_MAX];
 
 	if (e->digest != 0)
 		return e->digest;
@@ -370,11 +324,14 @@ entry_digest(const struct entry *e)
 size_t
 entry_kv(const struct entry *e, char *dst, size_t size)
 {
+	size_t n = 0;
+
+	/* FMT_TOO_LONG (dst too small for what the entry holds) gives "". */
 	if (e->is_record)
-		return fmt_kv(dst, size, &e->ev, &e->ctx);
-	if (e->control >= 0)
-		return fmt_control_kv(dst, size, &e->c, &e->ctx);
-	if (size > 0)
+		(void)fmt_kv(dst, size, &e->ev, &e->ctx, &n);
+	else if (e->control >= 0)
+		(void)fmt_control_kv(dst, size, &e->c, &e->ctx, &n);
+	else if (size > 0)
 		*dst = '\0';
-	return 0;
+	return n;
 }

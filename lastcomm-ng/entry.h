@@ -25,27 +25,14 @@
 
 #include "format.h"
 #include "record.h"
+#include "schema.h"
 
-#define ENTRY_NAME_MAX	64	/* user, group, tty, host (bytes) */
-#define ENTRY_TEXT_MAX	256	/* message, file, new_file (bytes) */
-
-/* The fields of the schema, in the order of a kv line (docs/schema.md). */
-enum entry_field {
-	ENTRY_EVENT, ENTRY_PROCESS_NAME, ENTRY_PROCESS_ID,
-	ENTRY_PARENT_PROCESS_ID, ENTRY_USER, ENTRY_USER_ID, ENTRY_GROUP,
-	ENTRY_GROUP_ID, ENTRY_TTY, ENTRY_EXIT_CODE, ENTRY_SIGNAL,
-	ENTRY_CORE_DUMPED, ENTRY_FLAGS, ENTRY_START_TIME, ENTRY_END_TIME,
-	ENTRY_ELAPSED, ENTRY_CPU_USER, ENTRY_CPU_SYS, ENTRY_MEM_KIB,
-	ENTRY_MINFLT, ENTRY_MAJFLT, ENTRY_IO_CHARS, ENTRY_IO_BLOCKS,
-	ENTRY_SWAPS, ENTRY_ACCT_VERSION, ENTRY_HOST, ENTRY_STREAM, ENTRY_SEQ,
-	ENTRY_EVENT_ID, ENTRY_SCHEMA, ENTRY_MESSAGE, ENTRY_FILE,
-	ENTRY_NEW_FILE, ENTRY_OFFSET, ENTRY_BYTES, ENTRY_RECORDS,
-	ENTRY_SEQ_FROM, ENTRY_SEQ_TO, ENTRY_FREE_PERCENT, ENTRY_TIME,
-	ENTRY_COUNT,
-};
+/* user, group, tty, host, stream; message, file, new_file (bytes) */
+#define ENTRY_NAME_MAX	SCHEMA_READ_NAME_MAX
+#define ENTRY_TEXT_MAX	SCHEMA_READ_TEXT_MAX
 
 struct entry {
-	char		event[32];	/* "process_end" or a control event */
+	char		event[SCHEMA_READ_EVENT_MAX + 1]; /* process_end, ... */
 	bool		is_record;	/* event is process_end */
 	int		control;	/* enum fmt_control_kind, or -1 */
 	struct acct_event ev;		/* a record's fields */
@@ -55,6 +42,7 @@ struct entry {
 	uint64_t	time_us;	/* a record's end, a control's time */
 	uint64_t	digest;		/* 0: entry_digest() works it out */
 	unsigned	schema;
+	bool		names_given;	/* user, group, tty came with it */
 
 	/* Storage of the strings ctx and c point to. */
 	char		host[ENTRY_NAME_MAX + 1], user[ENTRY_NAME_MAX + 1];
@@ -73,8 +61,9 @@ void	entry_begin(struct entry *e);
 int	entry_set(struct entry *e, const char *key, size_t key_len,
 	    const char *value, size_t len);
 
-/* As entry_set(), for a field the caller knows by its number. */
-int	entry_set_field(struct entry *e, enum entry_field field,
+/* As entry_set(), for a field the caller knows by its number (one with a
+ * kv name: below SCHEMA_KV_COUNT). */
+int	entry_set_field(struct entry *e, enum schema_field field,
 	    const char *value, size_t len);
 
 /* The fields make a message: 0; -EBADMSG when something it needs is
@@ -87,7 +76,8 @@ int	entry_end(struct entry *e);
 uint64_t entry_digest(const struct entry *e);
 
 /* The canonical kv line of the entry (what acct2syslog would have sent),
- * into dst (size >= FMT_LINE_MAX); its length. */
+ * into dst (size >= FMT_LINE_MAX for an entry within the schema's limits,
+ * FMT_READ_MAX for any); its length, 0 (and "") when it does not fit. */
 size_t	entry_kv(const struct entry *e, char *dst, size_t size);
 
 #endif

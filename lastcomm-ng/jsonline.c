@@ -33,50 +33,11 @@
 #include "format.h"
 #include "jsonline.h"
 
-static const struct {
-	const char	*name;
-	uint8_t		len;
-} kv_names[ENTRY_COUNT] = {
-#define KV(id, name)	[id] = { name, sizeof(name) - 1 }
-	KV(ENTRY_EVENT, "event"), KV(ENTRY_PROCESS_NAME, "process_name"),
-	KV(ENTRY_PROCESS_ID, "process_id"),
-	KV(ENTRY_PARENT_PROCESS_ID, "parent_process_id"),
-	KV(ENTRY_USER, "user"),
-	KV(ENTRY_USER_ID, "user_id"), KV(ENTRY_GROUP, "group"),
-	KV(ENTRY_GROUP_ID, "group_id"), KV(ENTRY_TTY, "tty"),
-	KV(ENTRY_EXIT_CODE, "exit_code"), KV(ENTRY_SIGNAL, "signal"),
-	KV(ENTRY_CORE_DUMPED, "core_dumped"), KV(ENTRY_FLAGS, "flags"),
-	KV(ENTRY_START_TIME, "start_time"), KV(ENTRY_END_TIME, "end_time"),
-	KV(ENTRY_ELAPSED, "elapsed"), KV(ENTRY_CPU_USER, "cpu_user"),
-	KV(ENTRY_CPU_SYS, "cpu_sys"), KV(ENTRY_MEM_KIB, "mem_kib"),
-	KV(ENTRY_MINFLT, "minflt"), KV(ENTRY_MAJFLT, "majflt"),
-	KV(ENTRY_IO_CHARS, "io_chars"), KV(ENTRY_IO_BLOCKS, "io_blocks"),
-	KV(ENTRY_SWAPS, "swaps"), KV(ENTRY_ACCT_VERSION, "acct_version"),
-	KV(ENTRY_HOST, "host"), KV(ENTRY_STREAM, "stream"),
-	KV(ENTRY_SEQ, "seq"),
-	KV(ENTRY_EVENT_ID, "event_id"), KV(ENTRY_SCHEMA, "schema"),
-	KV(ENTRY_MESSAGE, "message"), KV(ENTRY_FILE, "file"),
-	KV(ENTRY_NEW_FILE, "new_file"), KV(ENTRY_OFFSET, "offset"),
-	KV(ENTRY_BYTES, "bytes"), KV(ENTRY_RECORDS, "records"),
-	KV(ENTRY_SEQ_FROM, "seq_from"), KV(ENTRY_SEQ_TO, "seq_to"),
-	KV(ENTRY_FREE_PERCENT, "free_percent"), KV(ENTRY_TIME, "time"),
-#undef KV
-};
-
-/* The objects whose members mean something to us. */
-enum section {
-	SEC_ROOT, SEC_EVENT, SEC_PROCESS, SEC_PARENT, SEC_USER, SEC_GROUP,
-	SEC_HOST, SEC_LOG, SEC_ACCT,
-	SEC_NONE,		/* anything else: read, not kept */
-};
-
-/* What a member is, besides a kv field (below ENTRY_COUNT). */
+/* What a member is: a field (its ECS place or acct.<kv name>), a JSON-only
+ * member (@timestamp, log.level; the rest derived and not kept), or an
+ * object, T_SECTION + its section.  All of it from the table of schema.h. */
 enum {
-	/* @timestamp: end_time, or a control's time */
-	T_TIMESTAMP = ENTRY_COUNT,
-	T_LEVEL,		/* log.level: a control event's priority */
-	T_IGNORED,		/* known, derived: event.duration, ... */
-	T_SECTION,		/* an object: T_SECTION + its section */
+	T_SECTION = SCHEMA_FIELD_COUNT,
 };
 
 struct member {
@@ -85,40 +46,6 @@ struct member {
 	uint8_t		section;
 	uint8_t		target;
 };
-
-#define M(sec, name, target)	{ name, sizeof(name) - 1, sec, target }
-static const struct member ecs_members[] = {
-	M(SEC_ROOT, "@timestamp", T_TIMESTAMP),
-	M(SEC_ROOT, "message", ENTRY_MESSAGE),
-	M(SEC_ROOT, "event", T_SECTION + SEC_EVENT),
-	M(SEC_ROOT, "process", T_SECTION + SEC_PROCESS),
-	M(SEC_ROOT, "user", T_SECTION + SEC_USER),
-	M(SEC_ROOT, "group", T_SECTION + SEC_GROUP),
-	M(SEC_ROOT, "host", T_SECTION + SEC_HOST),
-	M(SEC_ROOT, "log", T_SECTION + SEC_LOG),
-	M(SEC_ROOT, "acct", T_SECTION + SEC_ACCT),
-	M(SEC_EVENT, "kind", T_IGNORED),
-	M(SEC_EVENT, "category", T_IGNORED),
-	M(SEC_EVENT, "type", T_IGNORED),
-	M(SEC_EVENT, "action", ENTRY_EVENT),
-	M(SEC_EVENT, "id", ENTRY_EVENT_ID),
-	M(SEC_EVENT, "start", ENTRY_START_TIME),
-	M(SEC_EVENT, "end", ENTRY_END_TIME),
-	M(SEC_EVENT, "duration", T_IGNORED),
-	M(SEC_PROCESS, "name", ENTRY_PROCESS_NAME),
-	M(SEC_PROCESS, "pid", ENTRY_PROCESS_ID),
-	M(SEC_PROCESS, "parent", T_SECTION + SEC_PARENT),
-	M(SEC_PROCESS, "exit_code", ENTRY_EXIT_CODE),
-	M(SEC_PARENT, "pid", ENTRY_PARENT_PROCESS_ID),
-	M(SEC_USER, "id", ENTRY_USER_ID),
-	M(SEC_USER, "name", ENTRY_USER),
-	M(SEC_GROUP, "id", ENTRY_GROUP_ID),
-	M(SEC_GROUP, "name", ENTRY_GROUP),
-	M(SEC_HOST, "name", ENTRY_HOST),
-	M(SEC_LOG, "level", T_LEVEL),
-	/* acct.NAME is the kv field NAME: added by jsonline_new(). */
-};
-#undef M
 
 enum value_type { V_STRING, V_NUMBER, V_TRUE, V_FALSE, V_NULL };
 
@@ -147,7 +74,7 @@ struct jsonline {
 	bool		ours;		/* it has a top-level "acct" object */
 	bool		bad;		/* two names of a field disagree, ... */
 	uint64_t	seen;		/* which of v[] are set */
-	struct value	v[ENTRY_COUNT];
+	struct value	v[SCHEMA_KV_COUNT];
 	struct value	timestamp;
 	int		level;		/* log.level as a priority; -1: none */
 	size_t		n_extra;
@@ -163,7 +90,7 @@ struct jsonline {
 #define FNV_PRIME	16777619u
 
 static uint32_t
-hash_seed(enum section sec)
+hash_seed(enum schema_section sec)
 {
 	return (2166136261u ^ (uint32_t)sec) * FNV_PRIME;
 }
@@ -181,7 +108,7 @@ hash_slot(uint32_t h)
 }
 
 static uint32_t
-hash_key(enum section sec, const char *key, size_t len)
+hash_key(enum schema_section sec, const char *key, size_t len)
 {
 	uint32_t h = hash_seed(sec);
 
@@ -195,17 +122,45 @@ table_add(struct jsonline *j, const struct member *m)
 {
 	size_t i = hash_slot(hash_key(m->section, m->name, m->len));
 
-	while (j->table[i].name != NULL)
+	while (j->table[i].name != NULL) {
+		if (j->table[i].section == m->section &&
+		    j->table[i].len == m->len &&
+		    memcmp(j->table[i].name, m->name, m->len) == 0)
+			return;		/* acct.tty is both */
 		i = (i + 1) & (TABLE_SIZE - 1);
+	}
 	j->table[i] = *m;
+}
+
+/* The members of the schema: the objects, every field at its ECS place,
+ * and every kv field as acct.<its kv name> too. */
+static void
+table_fill(struct jsonline *j)
+{
+	for (int sec = 0; sec < SCHEMA_SEC_COUNT; sec++) {
+		const struct schema_section_row *s = &schema_sections[sec];
+
+		if (s->parent != SCHEMA_SEC_NONE)
+			table_add(j, &(struct member){ s->name, s->len,
+			    s->parent, (uint8_t)(T_SECTION + sec) });
+	}
+	for (int f = 0; f < SCHEMA_FIELD_COUNT; f++) {
+		const struct schema_row *r = &schema_rows[f];
+
+		table_add(j, &(struct member){ r->member, r->member_len,
+		    r->section, (uint8_t)f });
+		if (f < SCHEMA_KV_COUNT)
+			table_add(j, &(struct member){ r->kv, r->kv_len,
+			    SCHEMA_SEC_ACCT, (uint8_t)f });
+	}
 }
 
 /* The member key of section sec (h: its hash_key()); NULL if unknown. */
 static const struct member *
-lookup(const struct jsonline *j, enum section sec, const char *key,
+lookup(const struct jsonline *j, enum schema_section sec, const char *key,
     size_t len, uint32_t h)
 {
-	if (sec == SEC_NONE)
+	if (sec == SCHEMA_SEC_NONE)
 		return NULL;
 	for (size_t i = hash_slot(h);; i = (i + 1) & (TABLE_SIZE - 1)) {
 		const struct member *m = &j->table[i];
@@ -228,12 +183,7 @@ jsonline_new(struct jsonline **ret)
 		return -ENOMEM;
 	}
 	fjson_tokener_set_flags(j->tok, FJSON_TOKENER_STRICT);
-	for (size_t i = 0; i < sizeof(ecs_members) / sizeof(ecs_members[0]);
-	    i++)
-		table_add(j, &ecs_members[i]);
-	for (int k = 0; k < ENTRY_COUNT; k++)
-		table_add(j, &(struct member){ kv_names[k].name,
-		    kv_names[k].len, SEC_ACCT, (uint8_t)k });
+	table_fill(j);
 	*ret = j;
 	return 0;
 }
@@ -259,19 +209,6 @@ collect_reset(struct jsonline *j)
 	j->scratch_used = 0;
 }
 
-/* A priority from an ECS log.level; -1 for none of ours. */
-static int
-level_priority(const char *s, size_t len)
-{
-	static const char *const levels[8] = { "emergency", "alert",
-	    "critical", "error", "warning", "notice", "info", "debug" };
-
-	for (int i = 0; i < 8; i++)
-		if (strlen(levels[i]) == len && memcmp(levels[i], s, len) == 0)
-			return i;
-	return -1;
-}
-
 static bool
 value_equal(const struct value *a, const char *p, size_t len)
 {
@@ -283,7 +220,7 @@ value_equal(const struct value *a, const char *p, size_t len)
  * only the scanner can see that, and libfastjson's rule (the last one
  * counts) decides. */
 static int
-collect(struct jsonline *j, const struct member *m, enum section sec,
+collect(struct jsonline *j, const struct member *m, enum schema_section sec,
     const char *key, size_t key_len, enum value_type type, const char *p,
     size_t len)
 {
@@ -292,8 +229,9 @@ collect(struct jsonline *j, const struct member *m, enum section sec,
 	if (type == V_NULL)
 		return 0;
 	if (type == V_TRUE || type == V_FALSE) {
-		/* Booleans are 1/0 in kv; only core_dumped is one. */
-		if (m != NULL && m->target == ENTRY_CORE_DUMPED)
+		/* Booleans are 1/0 in kv. */
+		if (m != NULL && m->target < T_SECTION &&
+		    schema_rows[m->target].type == SCHEMA_T_BOOLEAN)
 			p = type == V_TRUE ? "1" : "0";
 		else
 			p = type == V_TRUE ? "true" : "false";
@@ -301,22 +239,22 @@ collect(struct jsonline *j, const struct member *m, enum section sec,
 	}
 	if (m == NULL) {
 		/* A newer schema's acct.* field: entry_set() may know it. */
-		if (sec == SEC_ACCT && j->n_extra < EXTRA_MAX) {
+		if (sec == SCHEMA_SEC_ACCT && j->n_extra < EXTRA_MAX) {
 			j->extra[j->n_extra].key = key;
 			j->extra[j->n_extra].key_len = key_len;
 			j->extra[j->n_extra++].v = (struct value){ p, len, NULL };
 		}
 		return 0;
 	}
-	if (m->target >= T_IGNORED)
-		return 0;	/* derived, or a scalar where an object goes */
-	if (m->target == T_LEVEL) {
+	if (m->target == SCHEMA_LEVEL) {
 		if (type == V_STRING)
-			j->level = level_priority(p, len);
+			j->level = schema_level(p, len);
 		return 0;
 	}
-	if (m->target == T_TIMESTAMP)
+	if (m->target == SCHEMA_TIMESTAMP)
 		v = &j->timestamp;
+	else if (m->target >= SCHEMA_KV_COUNT)
+		return 0;	/* derived, or a scalar where an object goes */
 	else if (j->seen >> m->target & 1)
 		v = &j->v[m->target];
 	else {
@@ -344,12 +282,12 @@ emit(struct jsonline *j, struct entry *e)
 
 	if (!j->ours)
 		return 0;
-	if (j->bad || !(j->seen & UINT64_C(1) << ENTRY_EVENT))
+	if (j->bad || !(j->seen & UINT64_C(1) << SCHEMA_EVENT))
 		return -EBADMSG;
 	/* @timestamp is the end of a record, the time of a control event. */
 	if (j->timestamp.from != NULL) {
-		time_field = value_equal(&j->v[ENTRY_EVENT], record,
-		    sizeof(record) - 1) ? ENTRY_END_TIME : ENTRY_TIME;
+		time_field = value_equal(&j->v[SCHEMA_EVENT], record,
+		    sizeof(record) - 1) ? SCHEMA_END_TIME : SCHEMA_TIME;
 		if (!(j->seen >> time_field & 1)) {
 			j->v[time_field] = j->timestamp;
 			j->seen |= UINT64_C(1) << time_field;
@@ -358,9 +296,9 @@ emit(struct jsonline *j, struct entry *e)
 			return -EBADMSG;
 	}
 	entry_begin(e);
-	for (int k = 0; k < ENTRY_COUNT; k++)
+	for (int k = 0; k < SCHEMA_KV_COUNT; k++)
 		if (j->seen >> k & 1 && entry_set_field(e,
-		    (enum entry_field)k, j->v[k].p, j->v[k].len) < 0)
+		    (enum schema_field)k, j->v[k].p, j->v[k].len) < 0)
 			return -EBADMSG;
 	for (size_t i = 0; i < j->n_extra; i++)
 		if (entry_set(e, j->extra[i].key, j->extra[i].key_len,
@@ -377,8 +315,8 @@ emit(struct jsonline *j, struct entry *e)
 static bool
 is_seconds(const struct member *m)
 {
-	return m != NULL && (m->target == ENTRY_ELAPSED ||
-	    m->target == ENTRY_CPU_USER || m->target == ENTRY_CPU_SYS);
+	return m != NULL && m->target < T_SECTION &&
+	    schema_rows[m->target].type == SCHEMA_T_SECONDS;
 }
 
 /*
@@ -392,7 +330,7 @@ struct scan {
 	const struct member *prev;	/* the last member known */
 };
 
-static int scan_value(struct scan *s, enum section sec,
+static int scan_value(struct scan *s, enum schema_section sec,
     const struct member *m, const char *key, size_t key_len, int depth);
 
 /* memcmp() == 0 for a few bytes, inline. */
@@ -498,7 +436,7 @@ skip_space(const char *p, const char *end)
 
 /* An object at s->p, whose members are those of sec. */
 static int
-scan_object(struct scan *s, enum section sec, int depth)
+scan_object(struct scan *s, enum schema_section sec, int depth)
 {
 	const char *p = skip_space(s->p + 1, s->end), *end = s->end;
 	int rc;
@@ -581,7 +519,7 @@ scan_array(struct scan *s, int depth)
 		return 0;
 	}
 	for (;;) {
-		if ((rc = scan_value(s, SEC_NONE, NULL, NULL, 0, depth)) != 0)
+		if ((rc = scan_value(s, SCHEMA_SEC_NONE, NULL, NULL, 0, depth)) != 0)
 			return rc;
 		s->p = skip_space(s->p, s->end);
 		if (s->p == s->end)
@@ -607,7 +545,7 @@ scan_literal(struct scan *s, const char *word, size_t len)
 
 /* The value at s->p of member m (NULL: unknown, named key) of sec. */
 static int
-scan_value(struct scan *s, enum section sec, const struct member *m,
+scan_value(struct scan *s, enum schema_section sec, const struct member *m,
     const char *key, size_t key_len, int depth)
 {
 	enum value_type type;
@@ -619,10 +557,10 @@ scan_value(struct scan *s, enum section sec, const struct member *m,
 		return SCAN_UNUSUAL;
 	switch (*s->p) {
 	case '{': {
-		enum section sub = m != NULL && m->target >= T_SECTION ?
-		    (enum section)(m->target - T_SECTION) : SEC_NONE;
+		enum schema_section sub = m != NULL && m->target >= T_SECTION ?
+		    (enum schema_section)(m->target - T_SECTION) : SCHEMA_SEC_NONE;
 
-		if (sec == SEC_ROOT && sub == SEC_ACCT)
+		if (sec == SCHEMA_SEC_ROOT && sub == SCHEMA_SEC_ACCT)
 			s->j->ours = true;
 		return scan_object(s, sub, depth + 1);
 	}
@@ -656,7 +594,7 @@ scan_value(struct scan *s, enum section sec, const struct member *m,
 		type = V_NUMBER;
 		break;
 	}
-	if (m == NULL && sec != SEC_ACCT)
+	if (m == NULL && sec != SCHEMA_SEC_ACCT)
 		return 0;
 	/* Seconds without their three decimals: from a JSON tool. */
 	if (type == V_NUMBER && is_seconds(m) &&
@@ -756,7 +694,7 @@ seconds_text(struct jsonline *j, const char *text, size_t *len, double d)
 
 /* The members of object o, of section sec. */
 static void
-walk(struct jsonline *j, struct fjson_object *o, enum section sec,
+walk(struct jsonline *j, struct fjson_object *o, enum schema_section sec,
     int depth)
 {
 	struct fjson_object_iterator it = fjson_object_iter_begin(o);
@@ -775,13 +713,13 @@ walk(struct jsonline *j, struct fjson_object *o, enum section sec,
 
 		switch (fjson_object_get_type(v)) {
 		case fjson_type_object: {
-			enum section sub = m != NULL &&
+			enum schema_section sub = m != NULL &&
 			    m->target >= T_SECTION ?
-			    (enum section)(m->target - T_SECTION) : SEC_NONE;
+			    (enum schema_section)(m->target - T_SECTION) : SCHEMA_SEC_NONE;
 
-			if (sec == SEC_ROOT && sub == SEC_ACCT)
+			if (sec == SCHEMA_SEC_ROOT && sub == SCHEMA_SEC_ACCT)
 				j->ours = true;
-			if (sub != SEC_NONE && depth < DEPTH_MAX)
+			if (sub != SCHEMA_SEC_NONE && depth < DEPTH_MAX)
 				walk(j, v, sub, depth + 1);
 			continue;
 		}
@@ -795,7 +733,7 @@ walk(struct jsonline *j, struct fjson_object *o, enum section sec,
 			/* libfastjson reads int64: beyond, it saturates. */
 			n = fjson_object_get_int64(v);
 			if ((n == INT64_MAX || n == INT64_MIN) &&
-			    (m == NULL || m->target < T_IGNORED))
+			    (m == NULL || m->target < SCHEMA_KV_COUNT))
 				j->bad = true;
 			p = is_seconds(m) ? scratch_printf(j, &len,
 			    "%" PRId64 ".000", n) :
@@ -817,7 +755,7 @@ walk(struct jsonline *j, struct fjson_object *o, enum section sec,
 		default:
 			continue;
 		}
-		if (m != NULL || sec == SEC_ACCT)
+		if (m != NULL || sec == SCHEMA_SEC_ACCT)
 			collect(j, m, sec, key, key_len, type, p, len);
 	}
 }
@@ -866,7 +804,7 @@ parse_fallback(struct jsonline *j, const char *line, size_t len,
 		fjson_object_put(o);
 		return looks_ours(line, len) ? -EBADMSG : 0;
 	}
-	walk(j, o, SEC_ROOT, 0);
+	walk(j, o, SCHEMA_SEC_ROOT, 0);
 	rc = emit(j, e);
 	fjson_object_put(o);
 	return rc;
@@ -895,7 +833,7 @@ jsonline_parse(struct jsonline *j, const char *line, size_t len,
 		return 0;
 	collect_reset(j);
 	s = (struct scan){ j, line, line + len, NULL };
-	rc = scan_object(&s, SEC_ROOT, 1);
+	rc = scan_object(&s, SCHEMA_SEC_ROOT, 1);
 	if (rc == 0 && s.p == s.end)
 		return emit(j, e);
 	return parse_fallback(j, line, len, e);

@@ -477,7 +477,7 @@ drain(struct pacct_reader *r, const char *path, struct options *opt)
 static void
 take_entry(const struct entry *e, struct options *opt)
 {
-	struct fmt_context saved = opt->printer.ctx, ctx = e->ctx;
+	struct query_context saved = opt->printer.ctx, ctx = saved;
 
 	if (opt->verify != NULL) {
 		if (verify_add(opt->verify, e) < 0)
@@ -486,9 +486,15 @@ take_entry(const struct entry *e, struct options *opt)
 	}
 	if (!e->is_record)
 		return;
-	ctx.names = saved.names;
-	if (!ctx.names_given)		/* a pacct archive: names from here */
-		ctx.host = saved.host;
+	ctx.stream = e->ctx.stream;
+	ctx.seq = e->ctx.seq;
+	if (e->names_given) {		/* else a pacct archive: from here */
+		ctx.names_given = true;
+		ctx.user = e->ctx.user;
+		ctx.group = e->ctx.group;
+		ctx.tty = e->ctx.tty;
+		ctx.host = e->ctx.host;
+	}
 	if (!query_match(&opt->query, &e->ev, &ctx))
 		return;
 	if (opt->summary != NULL) {

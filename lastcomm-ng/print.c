@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <err.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 #include "query.h"
 #include "timefmt.h"
 
-#define LINE_MAX_LEN	FMT_JSON_MAX
+#define LINE_MAX_LEN	FMT_READ_MAX	/* see test-schema */
 
 int
 printer_parse_format(const char *name, enum print_format *ret_format)
@@ -225,20 +226,25 @@ put_csv(char *d, const char *s, size_t len)
 	    (size_t)NAMES_MAX), ESC_VIEW_CSV, NULL);
 }
 
-static const char csv_header[] =
-    "start_time,end_time,process_name,process_id,parent_process_id,user,"
-    "user_id,group,group_id,tty,exit_code,signal,core_dumped,flags,elapsed,"
-    "cpu_user,cpu_sys,mem_kib,minflt,majflt,io_chars,io_blocks,swaps,"
-    "acct_version,host\n";
+/* The CSV columns, named as in the schema (line_csv() writes them). */
+static const uint8_t csv_columns[] = {
+	SCHEMA_START_TIME, SCHEMA_END_TIME, SCHEMA_PROCESS_NAME,
+	SCHEMA_PROCESS_ID, SCHEMA_PARENT_PROCESS_ID, SCHEMA_USER,
+	SCHEMA_USER_ID, SCHEMA_GROUP, SCHEMA_GROUP_ID, SCHEMA_TTY,
+	SCHEMA_EXIT_CODE, SCHEMA_SIGNAL, SCHEMA_CORE_DUMPED, SCHEMA_FLAGS,
+	SCHEMA_ELAPSED, SCHEMA_CPU_USER, SCHEMA_CPU_SYS, SCHEMA_MEM_KIB,
+	SCHEMA_MINFLT, SCHEMA_MAJFLT, SCHEMA_IO_CHARS, SCHEMA_IO_BLOCKS,
+	SCHEMA_SWAPS, SCHEMA_ACCT_VERSION, SCHEMA_HOST,
+};
 
 /* The schema's fields, UTC times, names in their visible form. */
 static size_t
 line_csv(struct printer *p, const struct acct_event *ev, char *line)
 {
 	char *d = line, flags[32];
-	const char *user = fmt_user(&p->ctx, ev->uid);
-	const char *group = fmt_group(&p->ctx, ev->gid);
-	const char *tty = fmt_tty(&p->ctx, ev->tty);
+	const char *user = query_user(&p->ctx, ev->uid);
+	const char *group = query_group(&p->ctx, ev->gid);
+	const char *tty = query_tty(&p->ctx, ev->tty);
 	uint64_t start = (uint64_t)ev->start_time * 1000000;
 
 	d += timefmt_rfc3339(d, start);
@@ -278,13 +284,20 @@ line_csv(struct printer *p, const struct acct_event *ev, char *line)
 void
 printer_begin(struct printer *p)
 {
-	if (p->format == PRINT_CSV)
-		fputs(csv_header, p->out);
+	if (p->format != PRINT_CSV)
+		return;
+	for (size_t i = 0; i < sizeof(csv_columns); i++) {
+		if (i > 0)
+			fputc(',', p->out);
+		fputs(schema_rows[csv_columns[i]].kv, p->out);
+	}
+	fputc('\n', p->out);
 }
 
 void
 printer_record(struct printer *p, const struct acct_event *ev)
 {
+	struct fmt_context fc;
 	char line[LINE_MAX_LEN];
 	size_t n;
 
@@ -296,11 +309,15 @@ printer_record(struct printer *p, const struct acct_event *ev)
 		n = line_long(p, ev, line);
 		break;
 	case PRINT_KV:
-		n = fmt_kv(line, sizeof(line), ev, &p->ctx);
-		line[n++] = '\n';
-		break;
 	case PRINT_JSON:
-		n = fmt_json(line, sizeof(line), ev, &p->ctx);
+		/* FMT_READ_MAX holds whatever a reader took: never cut. */
+		fc = query_fmt_context(&p->ctx, ev);
+		if ((p->format == PRINT_KV ? fmt_kv(line, sizeof(line), ev,
+		    &fc, &n) : fmt_json(line, sizeof(line), ev, &fc, &n)) !=
+		    FMT_OK) {
+			warnx("internal error: a record does not fit a line");
+			return;
+		}
 		line[n++] = '\n';
 		break;
 	case PRINT_CSV:

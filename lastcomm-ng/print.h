@@ -22,6 +22,7 @@
 
 #include "format.h"
 #include "names.h"
+#include "query.h"
 #include "record.h"
 
 enum print_format {
@@ -39,7 +40,7 @@ struct printer {
 	bool		utc;		/* times in UTC, not the local zone */
 	bool		show_host;	/* long: a host column first */
 	FILE		*out;
-	struct fmt_context ctx;		/* names, host */
+	struct query_context ctx;	/* names, host */
 
 	/* The last local minute formatted, for lastcomm's dates. */
 	time_t		minute_start;

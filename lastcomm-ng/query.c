@@ -109,9 +109,42 @@ id_listed(const struct id_list *list, uint32_t id)
 }
 
 const char *
-query_user_text(const struct fmt_context *ctx, uint32_t uid, char buf[12])
+query_user(const struct query_context *ctx, uint32_t uid)
 {
-	const char *name = fmt_user(ctx, uid);
+	if (ctx->names_given)
+		return ctx->user;
+	return ctx->names ? names_user(ctx->names, uid) : NULL;
+}
+
+const char *
+query_group(const struct query_context *ctx, uint32_t gid)
+{
+	if (ctx->names_given)
+		return ctx->group;
+	return ctx->names ? names_group(ctx->names, gid) : NULL;
+}
+
+const char *
+query_tty(const struct query_context *ctx, uint32_t tty)
+{
+	if (ctx->names_given)
+		return ctx->tty;
+	return ctx->names ? names_tty(ctx->names, tty) : NULL;
+}
+
+struct fmt_context
+query_fmt_context(const struct query_context *ctx,
+    const struct acct_event *ev)
+{
+	return (struct fmt_context){ .user = query_user(ctx, ev->uid),
+	    .group = query_group(ctx, ev->gid), .tty = query_tty(ctx, ev->tty),
+	    .host = ctx->host, .stream = ctx->stream, .seq = ctx->seq };
+}
+
+const char *
+query_user_text(const struct query_context *ctx, uint32_t uid, char buf[12])
+{
+	const char *name = query_user(ctx, uid);
 
 	if (name != NULL)
 		return name;
@@ -159,7 +192,7 @@ free_devices(void)
 }
 
 const char *
-query_tty_text(const struct fmt_context *ctx, uint32_t tty)
+query_tty_text(const struct query_context *ctx, uint32_t tty)
 {
 	static char buf[32];
 	unsigned major = (tty >> 8) & 0xff, minor = tty & 0xff;
@@ -188,7 +221,7 @@ query_tty_text(const struct fmt_context *ctx, uint32_t tty)
 /* GNU lastcomm's rules for the command, user and terminal names. */
 static bool
 names_match(const struct query *q, const struct acct_event *ev,
-    const struct fmt_context *ctx)
+    const struct query_context *ctx)
 {
 	const char *user, *tty;
 	char buf[12];
@@ -225,7 +258,7 @@ names_match(const struct query *q, const struct acct_event *ev,
 
 bool
 query_match(const struct query *q, const struct acct_event *ev,
-    const struct fmt_context *ctx)
+    const struct query_context *ctx)
 {
 	if (q->has_since && (int64_t)ev->start_time < q->since)
 		return false;
@@ -284,7 +317,7 @@ query_prefilter(const void *record, void *arg)
 	const struct query *q = pf->q;
 	uint32_t uid = acct_peek_uid(record);
 	size_t i = (uid * 2654435761u) & (VERDICTS - 1);
-	struct fmt_context ctx = { .names = pf->names };
+	struct query_context ctx = { .names = pf->names };
 	char buf[12];
 	bool pass;
 

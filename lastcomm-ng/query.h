@@ -63,10 +63,33 @@ int	query_compile(struct query *q, const char **ret_bad);
 
 int	query_add_id(struct id_list *list, uint32_t id);
 
-/* Does ev pass?  ctx gives its user and terminal names (given with the
- * record, or from the names cache). */
+/*
+ * What a record came with, or where its names are found: an archive entry
+ * gives its names (names_given; a NULL one it did not have), host, stream
+ * and seq; a pacct record's names come from this host's names cache.
+ */
+struct query_context {
+	struct names	*names;		/* resolves when !names_given */
+	const char	*host;
+	const char	*stream;
+	uint64_t	seq;
+	bool		names_given;
+	const char	*user, *group, *tty;
+};
+
+/* The user, group and terminal name of a record: the given ones, or the
+ * names cache's; NULL when there is none. */
+const char *query_user(const struct query_context *ctx, uint32_t uid);
+const char *query_group(const struct query_context *ctx, uint32_t gid);
+const char *query_tty(const struct query_context *ctx, uint32_t tty);
+
+/* The formatter's context of ev: its names resolved. */
+struct fmt_context query_fmt_context(const struct query_context *ctx,
+	    const struct acct_event *ev);
+
+/* Does ev pass?  ctx gives its user and terminal names. */
 bool	query_match(const struct query *q, const struct acct_event *ev,
-	    const struct fmt_context *ctx);
+	    const struct query_context *ctx);
 
 /*
  * An early filter for the reader (pacct_options.prefilter): it looks at a
@@ -85,13 +108,13 @@ void	query_prefilter_free(struct query_prefilter *pf);
 void	query_free(struct query *q);
 
 /* The user as lastcomm shows it: the name, or the uid in decimal. */
-const char *query_user_text(const struct fmt_context *ctx, uint32_t uid,
+const char *query_user_text(const struct query_context *ctx, uint32_t uid,
 	    char buf[12]);
 
 /* The terminal as GNU lastcomm shows it (or as given with the record):
  * "__" for none, the name of the
  * character device of that number in /dev (the last found), "pts/N", or
  * "[major,minor]".  The text lives until the next call. */
-const char *query_tty_text(const struct fmt_context *ctx, uint32_t tty);
+const char *query_tty_text(const struct query_context *ctx, uint32_t tty);
 
 #endif

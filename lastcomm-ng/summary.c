@@ -139,7 +139,7 @@ print_table(const struct table *t, bool by_user, struct names *names,
 {
 	struct total *rows = malloc((t->used + 1) * sizeof(*rows));
 	char name[ESC_VIEW_MAX(NAMES_MAX)], buf[12];
-	struct fmt_context ctx = { .names = names };
+	struct query_context ctx = { .names = names };
 	size_t n = 0;
 
 	if (rows == NULL)

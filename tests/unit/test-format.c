@@ -67,7 +67,7 @@ test_kv(void)
 	struct fmt_context ctx = { .host = "web01", .stream = STREAM, .seq = 7 };
 	char line[FMT_LINE_MAX];
 
-	fmt_kv(line, sizeof(line), &ev, &ctx);
+	fmt_kv(line, sizeof(line), &ev, &ctx, NULL);
 	is_str(line,
 	    "event=\"process_end\" process_name=\"bash\" process_id=4242 "
 	    "parent_process_id=4241 user_id=1000 group_id=100 exit_code=1 "
@@ -81,7 +81,7 @@ test_kv(void)
 
 	ctx = (struct fmt_context){ 0 };
 	ev.has_pid = false;
-	fmt_kv(line, sizeof(line), &ev, &ctx);
+	fmt_kv(line, sizeof(line), &ev, &ctx, NULL);
 	ok(strstr(line, "process_id") == NULL && strstr(line, "host=") == NULL &&
 	    strstr(line, "stream=") == NULL && strstr(line, "seq=") == NULL,
 	    "absent pid, host and stream are left out");
@@ -94,17 +94,22 @@ test_names(void)
 	struct fmt_context ctx = { 0 };
 	struct passwd *pw = getpwuid(0);
 	char line[FMT_LINE_MAX], want[256];
+	struct names *names;
 
-	if (names_new(&ctx.names) < 0 || pw == NULL) {
+	if (names_new(&names) < 0 || pw == NULL) {
 		skip(1, "no names");
 		return;
 	}
 	ev.uid = ev.gid = 0;
-	fmt_kv(line, sizeof(line), &ev, &ctx);
+	/* The caller resolves the names (the formatter is pure). */
+	ctx.user = names_user(names, ev.uid);
+	ctx.group = names_group(names, ev.gid);
+	ctx.tty = names_tty(names, ev.tty);
+	fmt_kv(line, sizeof(line), &ev, &ctx, NULL);
 	snprintf(want, sizeof(want), " user=\"%s\" user_id=0 group=\"", pw->pw_name);
 	ok(strstr(line, want) && strstr(line, "\" group_id=0 tty=\"pts/3\" exit_code=1"),
 	    "names stand before their ids, tty after the group");
-	names_free(ctx.names);
+	names_free(names);
 }
 
 static void
@@ -128,13 +133,13 @@ test_every_byte(void)
 		ev.comm[2] = (char)c;
 		ev.comm[3] = 'z';
 		ev.comm_len = 4;
-		fmt_kv(line, sizeof(line), &ev, &ctx);
+		fmt_kv(line, sizeof(line), &ev, &ctx, NULL);
 		if (kv_value(line, "process_name", got) != 4 ||
 		    memcmp(got, ev.comm, 4) != 0) {
 			diag("kv: byte %#x lost", c);
 			kv_good = false;
 		}
-		fmt_json(json, sizeof(json), &ev, &ctx);
+		fmt_json(json, sizeof(json), &ev, &ctx, NULL);
 		o = fjson_tokener_parse(json);
 		name = o ? get(o, "process.name") : NULL;
 		s = name ? fjson_object_get_string(name) : NULL;
@@ -157,7 +162,7 @@ test_json(void)
 	char json[FMT_JSON_MAX];
 	struct fjson_object *o, *v;
 
-	fmt_json(json, sizeof(json), &ev, &ctx);
+	fmt_json(json, sizeof(json), &ev, &ctx, NULL);
 	o = fjson_tokener_parse(json);
 	if (!ok(o != NULL, "JSON parses"))
 		diag("%s", json);
@@ -220,7 +225,7 @@ test_journal(void)
 	bool names_ok = true, found_name = false, found_id = false;
 	bool found_priority = false, found_ident = false, found_msgid = false;
 
-	fmt_kv(line, sizeof(line), &ev, &ctx);
+	fmt_kv(line, sizeof(line), &ev, &ctx, NULL);
 	fmt_journal(&j, &ev, &ctx);
 	ok(j.iov[0].iov_len == 8 + strlen(line) &&
 	    memcmp(j.iov[0].iov_base, "MESSAGE=", 8) == 0 &&
@@ -259,6 +264,7 @@ test_worst_case(void)
 	struct fmt_context ctx = { .host = host, .stream = STREAM,
 	    .seq = UINT64_MAX };
 	struct fjson_object *o;
+	struct names *names;
 	size_t n;
 
 	memset(host, '#', 64);
@@ -274,16 +280,19 @@ test_worst_case(void)
 	ev.user_ticks = ev.sys_ticks = ev.mem_kib = ev.io_chars = 8191ULL << 21;
 	ev.minflt = ev.majflt = ev.io_blocks = ev.swaps = 8191ULL << 21;
 	ev.tty = 143 << 8 | 255;
-	if (names_new(&ctx.names) < 0)
+	if (names_new(&names) < 0)
 		return;
-	n = fmt_kv(line, sizeof(line), &ev, &ctx);
+	ctx.user = names_user(names, ev.uid);
+	ctx.group = names_group(names, ev.gid);
+	ctx.tty = names_tty(names, ev.tty);
+	fmt_kv(line, sizeof(line), &ev, &ctx, &n);
 	ok(n < FMT_LINE_MAX - 1 && strcmp(line + n - 9, " schema=1") == 0,
 	    "a record with every field at its largest fits one line (%zu bytes)", n);
-	n = fmt_json(json, sizeof(json), &ev, &ctx);
+	fmt_json(json, sizeof(json), &ev, &ctx, &n);
 	o = fjson_tokener_parse(json);
 	ok(o != NULL && n < FMT_JSON_MAX, "and its JSON parses (%zu bytes)", n);
 	fjson_object_put(o);
-	names_free(ctx.names);
+	names_free(names);
 }
 
 /* Control events: the same schema, read back by libfastjson; strings of
@@ -308,7 +317,7 @@ test_control(void)
 	ssize_t vn;
 	bool ids_distinct = true;
 
-	n = fmt_control_kv(line, sizeof(line), &c, &ctx);
+	fmt_control_kv(line, sizeof(line), &c, &ctx, &n);
 	is_str(line, "event=\"rotation\" message=\"rotated \\\"x\\\" #0431\" "
 	    "file=\"/var/log/account/pacct\" "
 	    "new_file=\"/var/log/account/pacct.0\" offset=6400 records=100 "
@@ -321,7 +330,7 @@ test_control(void)
 	    memcmp(val, c.message, (size_t)vn) == 0,
 	    "control message survives escaping");
 
-	fmt_control_json(json, sizeof(json), &c, &ctx);
+	fmt_control_json(json, sizeof(json), &c, &ctx, NULL);
 	o = fjson_tokener_parse(json);
 	if (!ok(o != NULL, "control JSON parses"))
 		diag("%s", json);
@@ -352,20 +361,34 @@ test_control(void)
 	    memcmp(j.iov[j.count - 2].iov_base, "PRIORITY=4", 10) == 0,
 	    "journal PRIORITY");
 
-	/* Worst case: every string 4000 bytes of bytes that escape to 4. */
-	memset(big, 0x01, sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
+	/* Worst case within the schema's limits: every string as long as
+	 * SCHEMA_TEXT_MAX allows, of bytes that escape to 4. */
+	memset(big, 0x01, SCHEMA_TEXT_MAX / 4);
+	big[SCHEMA_TEXT_MAX / 4] = '\0';
 	c.message = c.file = c.new_file = big;
-	n = fmt_control_kv(line, sizeof(line), &c, &ctx);
+	fmt_control_kv(line, sizeof(line), &c, &ctx, &n);
 	ok(n < FMT_LINE_MAX && strlen(line) == n &&
 	    strstr(line, " schema=1") != NULL,
 	    "worst-case control kv line stays under FMT_LINE_MAX, complete");
-	n = fmt_control_json(json, sizeof(json), &c, &ctx);
+	fmt_control_json(json, sizeof(json), &c, &ctx, &n);
 	o = fjson_tokener_parse(json);
 	ok(o != NULL && n < sizeof(json), "worst-case control JSON parses");
 	fjson_object_put(o);
 	fmt_control_journal(&j, &c, &ctx);
 	ok(j.count <= FMT_JOURNAL_FIELDS, "worst-case journal fields fit");
+
+	/* Beyond them (4000 bytes each): a message is never cut short nor
+	 * a field left out; it is refused whole (issue 12: it is evidence). */
+	memset(big, 0x01, sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ok(fmt_control_kv(line, sizeof(line), &c, &ctx, &n) == FMT_TOO_LONG &&
+	    n == 0 && line[0] == '\0', "a control kv line too long: "
+	    "FMT_TOO_LONG, nothing of it");
+	ok(fmt_control_json(json, sizeof(json), &c, &ctx, &n) ==
+	    FMT_TOO_LONG && n == 0 && json[0] == '\0',
+	    "a control JSON object too long: FMT_TOO_LONG, nothing of it");
+	ok(fmt_control_journal(&j, &c, &ctx) == FMT_TOO_LONG && j.count == 0,
+	    "control journal fields too long: FMT_TOO_LONG, no fields");
 
 	for (int a = 0; a < FMT_CONTROL_COUNT; a++)
 		for (int b = a + 1; b < FMT_CONTROL_COUNT; b++)

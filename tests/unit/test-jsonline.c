@@ -104,7 +104,7 @@ scanner_takes(const char *line, size_t n)
 	if (n == 0 || line[0] != '{')
 		return false;
 	collect_reset(js);
-	return scan_object(&s, SEC_ROOT, 1) == 0 && s.p == s.end;
+	return scan_object(&s, SCHEMA_SEC_ROOT, 1) == 0 && s.p == s.end;
 }
 
 /* A random record of a version, as acct_decode() gives it from any
@@ -155,8 +155,8 @@ round_trip_quiet(const struct acct_event *ev, const struct fmt_context *ctx,
 	const char *why = NULL;
 	size_t n;
 
-	fmt_kv(want, sizeof(want), ev, ctx);
-	n = fmt_json(json, sizeof(json), ev, ctx);
+	fmt_kv(want, sizeof(want), ev, ctx, NULL);
+	fmt_json(json, sizeof(json), ev, ctx, &n);
 	if (!check_huge(json, n, 1, want, ctx->stream && ctx->seq > INT64_MAX,
 	    &why) ||
 	    !(why = "the scanner", scanner_takes(json, n))) {
@@ -210,7 +210,6 @@ test_records(void)
 
 				rnd_record(version, &ev);
 				if (named) {
-					ctx.names_given = true;
 					ctx.user = rnd_name();
 					ctx.group = rnd_name();
 					ctx.tty = rnd_name();
@@ -249,7 +248,7 @@ test_every_byte(void)
 {
 	struct acct_event ev;
 	char name[8], host[8];
-	struct fmt_context ctx = { .names_given = true, .user = name,
+	struct fmt_context ctx = { .user = name,
 	    .group = name, .tty = name, .host = host, .stream = STREAM,
 	    .seq = 1 };
 	bool good = true;
@@ -282,8 +281,8 @@ round_trip_control(const struct fmt_control *c, const struct fmt_context *ctx)
 	    (c->has & FMT_HAS_SEQ_RANGE && (c->seq_from > INT64_MAX ||
 	    c->seq_to > INT64_MAX));
 
-	fmt_control_kv(want, sizeof(want), c, ctx);
-	n = fmt_control_json(json, sizeof(json), c, ctx);
+	fmt_control_kv(want, sizeof(want), c, ctx, NULL);
+	fmt_control_json(json, sizeof(json), c, ctx, &n);
 	if (!check_huge(json, n, 1, want, huge, &why) ||
 	    !(why = "the scanner", scanner_takes(json, n)) ||
 	    !(why = "priority", ent.c.priority == c->priority)) {
@@ -357,15 +356,15 @@ static void
 sample(char *json, size_t json_size, char *kv, size_t *ret_len)
 {
 	struct fmt_context ctx = { .host = "web01", .stream = STREAM,
-	    .seq = 7, .names_given = true, .user = "alice", .group = "staff",
+	    .seq = 7, .user = "alice", .group = "staff",
 	    .tty = "pts/3" };
 	struct acct_event ev;
 	uint8_t rec[64];
 
 	mkrec_v3(rec, false, 4242, "ba/sh\"\\#");
 	acct_decode(rec, sizeof(rec), 100, &ev);
-	*ret_len = fmt_json(json, json_size, &ev, &ctx);
-	fmt_kv(kv, FMT_LINE_MAX, &ev, &ctx);
+	fmt_json(json, json_size, &ev, &ctx, ret_len);
+	fmt_kv(kv, FMT_LINE_MAX, &ev, &ctx, NULL);
 }
 
 /* Replace the first from in s (a NUL-terminated line) by to. */

@@ -73,7 +73,10 @@ static char *
 print(const struct entry *e, enum print_format format, bool show_host)
 {
 	struct printer p = { .format = format, .utc = true,
-	    .show_host = show_host, .ctx = e->ctx };
+	    .show_host = show_host, .ctx = { .names_given = e->names_given,
+	    .user = e->ctx.user, .group = e->ctx.group, .tty = e->ctx.tty,
+	    .host = e->ctx.host, .stream = e->ctx.stream,
+	    .seq = e->ctx.seq } };
 	char *text = NULL;
 	size_t size = 0;
 
@@ -277,7 +280,7 @@ test_wire(void)
 	char want[FMT_JSON_MAX + 1], *out;
 	size_t n;
 
-	n = fmt_kv(want, sizeof(want), &e->ev, &e->ctx);
+	fmt_kv(want, sizeof(want), &e->ev, &e->ctx, &n);
 	want[n++] = '\n';
 	want[n] = '\0';
 	out = print(e, PRINT_KV, false);
@@ -286,7 +289,7 @@ test_wire(void)
 	    "kv: no raw ESC or BEL");
 	free(out);
 
-	n = fmt_json(want, sizeof(want), &e->ev, &e->ctx);
+	fmt_json(want, sizeof(want), &e->ev, &e->ctx, &n);
 	want[n++] = '\n';
 	want[n] = '\0';
 	out = print(e, PRINT_JSON, false);

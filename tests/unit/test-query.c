@@ -42,10 +42,10 @@ event(const char *comm, uint32_t uid, uint32_t start, uint8_t exit_code,
 }
 
 /* Names as an archive gives them with its record. */
-static struct fmt_context
+static struct query_context
 names(const char *user, const char *tty, const char *host)
 {
-	return (struct fmt_context){ .names_given = true, .user = user,
+	return (struct query_context){ .names_given = true, .user = user,
 	    .tty = tty, .host = host };
 }
 
@@ -77,8 +77,8 @@ static void
 test_names(void)
 {
 	struct acct_event sh = event("sh", 1000, 10, 0, 0);
-	struct fmt_context alice = names("alice", "pts/3", NULL);
-	struct fmt_context bob = names("bob", NULL, NULL);
+	struct query_context alice = names("alice", "pts/3", NULL);
+	struct query_context bob = names("bob", NULL, NULL);
 	struct query q;
 
 	build(&q, MATCH_EXACT, false, NULL, NULL, NULL, NULL);
@@ -131,7 +131,7 @@ test_modes(void)
 	struct acct_event t = event("fx-true", 0, 10, 0, 0);
 	struct acct_event f = event("fx-false", 0, 10, 1, 0);
 	struct acct_event x = event("xfx-true", 0, 10, 0, 0);
-	struct fmt_context c = names("root", NULL, NULL);
+	struct query_context c = names("root", NULL, NULL);
 	const char *bad = NULL;
 	struct query q;
 
@@ -165,8 +165,8 @@ test_modes(void)
 static void
 test_filters(void)
 {
-	struct fmt_context c = names("root", NULL, "web01");
-	struct fmt_context nohost = names("root", NULL, NULL);
+	struct query_context c = names("root", NULL, "web01");
+	struct query_context nohost = names("root", NULL, NULL);
 	struct acct_event ok0 = event("a", 0, 1000, 0, 0);
 	struct acct_event ex3 = event("a", 0, 1000, 3, 0);
 	struct acct_event sig = event("a", 0, 1000, 0, 9);
@@ -249,7 +249,7 @@ static bool
 prefilter_agrees(const struct query *q, struct names *nm, unsigned n)
 {
 	struct query_prefilter *pf = query_prefilter_new(q, nm);
-	struct fmt_context ctx = { .names = nm };
+	struct query_context ctx = { .names = nm };
 	uint8_t rec[64];
 	bool agree = pf != NULL;
 
@@ -275,13 +275,13 @@ test_prefilter(void)
 	struct names *nm = NULL;
 	struct query q;
 	char buf[12];
-	struct fmt_context ctx;
+	struct query_context ctx;
 
 	if (names_new(&nm) < 0) {
 		ok(false, "names_new");
 		return;
 	}
-	ctx = (struct fmt_context){ .names = nm };
+	ctx = (struct query_context){ .names = nm };
 	build(&q, MATCH_EXACT, false, NULL, L("sh"), NULL, NULL);
 	ok(query_prefilter_new(&q, nm) == NULL,
 	    "--command: no prefilter (the uid cannot tell)");
@@ -310,7 +310,7 @@ test_prefilter(void)
 	    "a name that came with the record wins");
 	is_str(query_tty_text(&ctx, 0x8803), "__",
 	    "a record that came without a terminal name has none");
-	ctx = (struct fmt_context){ .names = nm };
+	ctx = (struct query_context){ .names = nm };
 	is_str(query_tty_text(&ctx, 0), "__", "tty 0 is \"__\"");
 	names_free(nm);
 }

@@ -168,9 +168,10 @@ give_record(struct sink *s, enum sink_format format, uint64_t i,
 	size_t n;
 
 	if (want) {
-		n = format == SINK_FORMAT_JSON ?
-		    fmt_json(buf, sizeof(buf), &ev, &ctx) :
-		    fmt_kv(buf, sizeof(buf), &ev, &ctx);
+		if (format == SINK_FORMAT_JSON)
+			fmt_json(buf, sizeof(buf), &ev, &ctx, &n);
+		else
+			fmt_kv(buf, sizeof(buf), &ev, &ctx, &n);
 		text_add(want, buf, n);
 		text_add(want, "\n", 1);
 	}
@@ -187,9 +188,10 @@ give_control(struct sink *s, enum sink_format format, uint64_t i,
 	size_t n;
 
 	if (want) {
-		n = format == SINK_FORMAT_JSON ?
-		    fmt_control_json(buf, sizeof(buf), &c, &ctx) :
-		    fmt_control_kv(buf, sizeof(buf), &c, &ctx);
+		if (format == SINK_FORMAT_JSON)
+			fmt_control_json(buf, sizeof(buf), &c, &ctx, &n);
+		else
+			fmt_control_kv(buf, sizeof(buf), &c, &ctx, &n);
 		text_add(want, buf, n);
 		text_add(want, "\n", 1);
 	}
@@ -824,7 +826,7 @@ test_syslog_3164(void)
 	r = sink_record(s, &ev, &ctx);
 	t1 = time(NULL);
 	is_int(r, 0, "3164: a record is sent");
-	fmt_kv(kv, sizeof(kv), &ev, &ctx);
+	fmt_kv(kv, sizeof(kv), &ev, &ctx, NULL);
 	ok(receive(rfd, got, sizeof(got)) > 0 && strncmp(got, "<86>", 4) == 0,
 	    "3164: PRI is authpriv.info, 86");
 	ok(stamp_3164_between(got + 4, t0, t1),
@@ -836,7 +838,7 @@ test_syslog_3164(void)
 
 	r = sink_control(s, &c, &ctx);
 	is_int(r, 0, "3164: a control event is sent");
-	fmt_control_kv(kv, sizeof(kv), &c, &ctx);
+	fmt_control_kv(kv, sizeof(kv), &c, &ctx, NULL);
 	snprintf(want, sizeof(want), " acct2syslog[%ld]: %s",
 	    (long)getpid(), kv);
 	ok(receive(rfd, got, sizeof(got)) > 0 && strncmp(got, "<84>", 4) == 0 &&
@@ -904,7 +906,7 @@ test_syslog_5424(void)
 	is_int(sink_open(&o, &s), 0, "5424: connects");
 	snprintf(want, sizeof(want), "syslog socket %s (RFC 5424)", sock);
 	is_str(sink_describe(s), want, "5424: described with its framing");
-	fmt_kv(kv, sizeof(kv), &ev, &ctx);
+	fmt_kv(kv, sizeof(kv), &ev, &ctx, NULL);
 	t0 = time(NULL);
 	is_int(sink_record(s, &ev, &ctx), 0, "5424: a record is sent");
 	t1 = time(NULL);
@@ -938,7 +940,7 @@ test_syslog_5424(void)
 	free(from_sd.p);
 	free(from_kv.p);
 	from_sd = from_kv = (struct text){ 0 };
-	fmt_control_kv(kv, sizeof(kv), &c, &ctx);
+	fmt_control_kv(kv, sizeof(kv), &c, &ctx, NULL);
 	t0 = time(NULL);
 	is_int(sink_control(s, &c, &ctx), 0, "5424 SD: control event sent");
 	t1 = time(NULL);
@@ -1172,7 +1174,7 @@ test_journal(const char *no_ns)
 	journal_wire(&j, &want);
 	ok(receive(jfd, got, sizeof(got)) > 0 && strcmp(got, want.p) == 0,
 	    "journal: journald gets the fmt_journal fields, nothing else");
-	fmt_kv(got + 4096, 4096, &ev, &ctx);
+	fmt_kv(got + 4096, 4096, &ev, &ctx, NULL);
 	ok(strstr(got, "\nACCT_SEQ=1\n") && strstr(got, "\nPRIORITY=6\n") &&
 	    strstr(got, "\nSYSLOG_IDENTIFIER=acct2syslog\n") &&
 	    strstr(got, "\nMESSAGE_ID=" FMT_MESSAGE_ID_PROCESS_END "\n") &&
