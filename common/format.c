@@ -7,8 +7,11 @@
  * A message is first gathered into struct values (which field is there,
  * and its number or string: the one place that knows where each value
  * lives), then written by one walk per encoding over the table of
- * schema.h (kv and journal in row order, JSON in schema_json_record's or
- * schema_json_control's), so names, order and presence cannot drift apart.
+ * schema.h (kv and journal in row order, JSON in the order of
+ * SCHEMA_JSON_RECORD or SCHEMA_JSON_CONTROL), so names, order and presence
+ * cannot drift apart.  The walks are the X-macros expanded: each field's
+ * type, object and name lengths are constants the compiler specialises,
+ * as fast as the hand-written code they replace.
  */
 #include "config.h"
 
@@ -26,11 +29,12 @@
 /* One message's values, by field. */
 struct values {
 	uint64_t	present;		/* bit per field */
-	unsigned	messages;		/* SCHEMA_IN_RECORD or _CONTROL */
+	unsigned	messages;	/* SCHEMA_IN_RECORD or _CONTROL */
 	uint64_t	num[SCHEMA_FIELD_COUNT];
 	const char	*str[SCHEMA_FIELD_COUNT];
 	size_t		len[SCHEMA_FIELD_COUNT];
 	char		flags[SCHEMA_FLAGS_MAX + 1];
+	char		times[2][TIMEFMT_RFC3339_LEN];	/* each once */
 };
 
 #define HAS(v, f)	(((v)->present >> (f)) & 1)
@@ -106,7 +110,8 @@ gather_record(struct values *v, const struct acct_event *ev,
 
 	v->present = 0;
 	v->messages = SCHEMA_IN_RECORD;
-	set_str(v, SCHEMA_EVENT, "process_end", 11);
+	set_str(v, SCHEMA_EVENT, FMT_PROCESS_END,
+	    sizeof(FMT_PROCESS_END) - 1);
 	set_str(v, SCHEMA_PROCESS_NAME, ev->comm, ev->comm_len);
 	if (ev->has_pid) {
 		set_num(v, SCHEMA_PROCESS_ID, ev->pid);
@@ -122,8 +127,10 @@ gather_record(struct values *v, const struct acct_event *ev,
 	set_num(v, SCHEMA_CORE_DUMPED, ev->core_dumped);
 	set_str(v, SCHEMA_FLAGS, v->flags, fmt_flags(v->flags,
 	    sizeof(v->flags), ev->flags));
-	set_num(v, SCHEMA_START_TIME, start);
-	set_num(v, SCHEMA_END_TIME, start + elapsed);
+	timefmt_rfc3339(v->times[0], start);
+	timefmt_rfc3339(v->times[1], start + elapsed);
+	set_str(v, SCHEMA_START_TIME, v->times[0], TIMEFMT_RFC3339_LEN);
+	set_str(v, SCHEMA_END_TIME, v->times[1], TIMEFMT_RFC3339_LEN);
 	set_num(v, SCHEMA_ELAPSED, elapsed);
 	set_num(v, SCHEMA_CPU_USER, acct_ticks_to_us(ev, ev->user_ticks));
 	set_num(v, SCHEMA_CPU_SYS, acct_ticks_to_us(ev, ev->sys_ticks));
@@ -136,40 +143,59 @@ gather_record(struct values *v, const struct acct_event *ev,
 	set_num(v, SCHEMA_ACCT_VERSION, ev->version);
 	gather_context(v, ctx);
 	/* JSON only. */
-	set_num(v, SCHEMA_TIMESTAMP, start + elapsed);
+	set_str(v, SCHEMA_TIMESTAMP, v->times[1], TIMEFMT_RFC3339_LEN);
 	set_num(v, SCHEMA_DURATION, elapsed * 1000);
 }
 
-/* One value as kv (quoted) or journal (not quoted, no backslashes) text. */
-static void
-put_text_value(struct writer *w, const struct values *v, enum schema_field f,
-    bool journal)
-{
-	const struct schema_row *r = &schema_rows[f];
+#define ALWAYS_INLINE	static inline __attribute__((always_inline))
 
-	switch (r->type) {
+/* One value of field f (of type t, a constant where it is called) as kv
+ * (quoted), journal (not quoted, no backslashes) or JSON text. */
+enum form { KV, JOURNAL, JSON };
+
+ALWAYS_INLINE void
+put_value(struct writer *w, const struct values *v, enum schema_field f,
+    enum schema_type t, enum form form)
+{
+	switch (t) {
 	case SCHEMA_T_STRING:
-		if (!journal)
+		if (form != JOURNAL)
 			writer_char(w, '"');
 		writer_escaped(w, v->str[f], v->len[f],
-		    journal ? 0 : ESC_QUOTED);
+		    form == JOURNAL ? 0 : ESC_QUOTED);
 		if (f == SCHEMA_EVENT_ID) {
 			writer_char(w, ':');
 			writer_u64(w, v->num[f]);
 		}
-		if (!journal)
+		if (form != JOURNAL)
 			writer_char(w, '"');
 		break;
 	case SCHEMA_T_TIME:
-		/* Digits and punctuation only: nothing to escape. */
-		if (!journal)
+		/* Digits and punctuation only: nothing to escape; formatted
+		 * once by gather_*(). */
+		if (form != JOURNAL)
 			writer_char(w, '"');
-		writer_time(w, v->num[f]);
-		if (!journal)
+		writer_bytes(w, v->str[f], TIMEFMT_RFC3339_LEN);
+		if (form != JOURNAL)
 			writer_char(w, '"');
 		break;
 	case SCHEMA_T_SECONDS:
 		writer_seconds(w, v->num[f]);
+		break;
+	case SCHEMA_T_ID:
+		if (form == JSON)
+			writer_char(w, '"');
+		writer_u64(w, v->num[f]);
+		if (form == JSON)
+			writer_char(w, '"');
+		break;
+	case SCHEMA_T_BOOLEAN:
+		if (form != JSON)
+			writer_u64(w, v->num[f]);
+		else if (v->num[f])
+			writer_literal(w, "true");
+		else
+			writer_literal(w, "false");
 		break;
 	default:
 		writer_u64(w, v->num[f]);
@@ -177,27 +203,33 @@ put_text_value(struct writer *w, const struct values *v, enum schema_field f,
 	}
 }
 
-/* The kv line of v: the table's rows in order. */
-static void
-put_kv(struct writer *w, const struct values *v)
+/* A field of the table in a message of kind, if it has a value. */
+#define WANTED(id, in)							\
+	(!((in) & SCHEMA_JSON_ONLY) && ((in) & kind) && HAS(v, SCHEMA_##id))
+
+/* The kv line of v: the table's rows in order (kind: a constant). */
+ALWAYS_INLINE void
+put_kv(struct writer *w, const struct values *v, const unsigned kind)
 {
 	bool first = true;
 
-	for (int f = 0; f < SCHEMA_KV_COUNT; f++) {
-		if (!HAS(v, f) || !(schema_rows[f].messages & v->messages))
-			continue;
-		if (!first)
-			writer_char(w, ' ');
-		first = false;
-		writer_bytes(w, schema_rows[f].kv, schema_rows[f].kv_len);
-		writer_char(w, '=');
-		put_text_value(w, v, (enum schema_field)f, false);
+#define KV_FIELD(id_, kv_, sec_, mem_, typ_, mx_, rd_, src_, in_)	\
+	if (WANTED(id_, in_)) {						\
+		if (first)						\
+			writer_literal(w, #kv_ "=");			\
+		else							\
+			writer_literal(w, " " #kv_ "=");		\
+		first = false;						\
+		put_value(w, v, SCHEMA_##id_, SCHEMA_T_##typ_, KV);	\
 	}
+	SCHEMA_FIELDS(KV_FIELD)
+#undef KV_FIELD
 }
 
 /* The kv line into dst: status and length as format.h says. */
-static enum fmt_status
-kv_into(char *dst, size_t size, const struct values *v, size_t *ret_len)
+ALWAYS_INLINE enum fmt_status
+kv_into(char *dst, size_t size, const struct values *v, const unsigned kind,
+    size_t *ret_len)
 {
 	struct writer w;
 	size_t n = 0;
@@ -205,7 +237,7 @@ kv_into(char *dst, size_t size, const struct values *v, size_t *ret_len)
 	if (size == 0)
 		return FMT_TOO_LONG;
 	w = writer_init(dst, size - 1);
-	put_kv(&w, v);
+	put_kv(&w, v, kind);
 	if (writer_ok(&w))
 		n = (size_t)(w.p - dst);
 	dst[n] = '\0';
@@ -216,91 +248,91 @@ kv_into(char *dst, size_t size, const struct values *v, size_t *ret_len)
 
 /* journald fields: MESSAGE (the kv line, as long as fmt_kv() allows),
  * then the table's rows, each an iovec into j->buf. */
-static bool
-put_journal(struct fmt_journal *j, struct writer *w, const struct values *v)
+ALWAYS_INLINE bool
+put_journal(struct fmt_journal *j, struct writer *w, const struct values *v,
+    const unsigned kind)
 {
 	size_t n;
+	char *start;
 
 	j->count = 0;
 	writer_literal(w, "MESSAGE=");
 	if (!writer_ok(w) || kv_into(w->p, MIN(writer_room(w),
-	    (size_t)FMT_LINE_MAX), v, &n) != FMT_OK)
+	    (size_t)FMT_LINE_MAX), v, kind, &n) != FMT_OK)
 		return false;
 	w->p += n;
 	j->iov[j->count++] = (struct iovec){ j->buf, 8 + n };
-	for (int f = 0; f < SCHEMA_KV_COUNT; f++) {
-		char *start = w->p;
-
-		if (!HAS(v, f) || !(schema_rows[f].messages & v->messages))
-			continue;
-		if (j->count >= FMT_JOURNAL_FIELDS - 3)
-			return false;
-		writer_bytes(w, schema_rows[f].journal,
-		    schema_rows[f].journal_len);
-		put_text_value(w, v, (enum schema_field)f, true);
-		if (!writer_ok(w))
-			return false;
-		j->iov[j->count++] = (struct iovec){ start,
-		    (size_t)(w->p - start) };
+#define JOURNAL_FIELD(id_, kv_, sec_, mem_, typ_, mx_, rd_, src_, in_) \
+	if (WANTED(id_, in_)) {						\
+		start = w->p;						\
+		writer_literal(w, "ACCT_" #id_ "=");			\
+		put_value(w, v, SCHEMA_##id_, SCHEMA_T_##typ_, JOURNAL); \
+		if (!writer_ok(w) || j->count >= FMT_JOURNAL_FIELDS - 3) \
+			return false;					\
+		j->iov[j->count++] = (struct iovec){ start,		\
+		    (size_t)(w->p - start) };				\
 	}
+	SCHEMA_FIELDS(JOURNAL_FIELD)
+#undef JOURNAL_FIELD
 	return true;
 }
 
-/* One JSON value of field f (member m). */
-static void
-put_json_value(struct writer *w, const struct values *v,
-    const struct schema_json_member *m)
-{
-	enum schema_field f = (enum schema_field)m->field;
-
-	switch (schema_rows[f].type) {
-	case SCHEMA_T_CONSTANT:
-		writer_bytes(w, m->constant, strlen(m->constant));
-		break;
-	case SCHEMA_T_ID:
-		writer_char(w, '"');
-		writer_u64(w, v->num[f]);
-		writer_char(w, '"');
-		break;
-	case SCHEMA_T_BOOLEAN:
-		if (v->num[f])
-			writer_literal(w, "true");
-		else
-			writer_literal(w, "false");
-		break;
-	default:
-		/* Strings and times as in kv; numbers too. */
-		put_text_value(w, v, f, false);
-		break;
+/* A JSON member's key: at its ECS place, or (acct) as acct.<kv name>, as
+ * is a member the table names "". */
+#define JSON_KEY(id, acct)						\
+	schema_json_key(w, &st, (acct) ? SCHEMA_SEC_ACCT :		\
+	    (enum schema_section)SCHEMA_SEC_OF_##id,			\
+	    (acct) || SCHEMA_MEMBER_LEN_OF_##id == 0 ?			\
+	    schema_rows[SCHEMA_##id].acct_key :				\
+	    schema_rows[SCHEMA_##id].json_key,				\
+	    (acct) || SCHEMA_MEMBER_LEN_OF_##id == 0 ?			\
+	    SCHEMA_KV_LEN_OF_##id + 4 : SCHEMA_MEMBER_LEN_OF_##id + 4)
+#define JSON_FIELD(id)							\
+	if (HAS(v, SCHEMA_##id)) {					\
+		JSON_KEY(id, false);					\
+		put_value(w, v, SCHEMA_##id,				\
+		    (enum schema_type)SCHEMA_TYPE_OF_##id, JSON);	\
 	}
-}
+#define JSON_ACCT(id)							\
+	if (HAS(v, SCHEMA_##id)) {					\
+		JSON_KEY(id, true);					\
+		put_value(w, v, SCHEMA_##id,				\
+		    (enum schema_type)SCHEMA_TYPE_OF_##id, JSON);	\
+	}
+#define JSON_CONSTANT(id, text)						\
+	JSON_KEY(id, false);						\
+	writer_literal(w, text);
 
-/* The JSON object of v, members in the order of the layout ms. */
+/* The JSON object of a record: schema.h's layout. */
 static void
-put_json(struct writer *w, const struct values *v,
-    const struct schema_json_member *ms, size_t count)
+put_json_record(struct writer *out, const struct values *v)
 {
+	struct writer lw = *out, *w = &lw;	/* kept in registers */
 	struct schema_json_state st;
 
 	schema_json_begin(w, &st);
-	for (size_t i = 0; i < count; i++) {
-		const struct schema_json_member *m = &ms[i];
-		enum schema_section sec;
-		const char *name;
-		size_t len;
-
-		if (m->constant == NULL && !HAS(v, m->field))
-			continue;
-		schema_json_place(m, &sec, &name, &len);
-		schema_json_key(w, &st, sec, name, len);
-		put_json_value(w, v, m);
-	}
+	SCHEMA_JSON_RECORD(JSON_FIELD, JSON_ACCT, JSON_CONSTANT)
 	schema_json_end(w, &st);
+	*out = lw;
 }
 
-static enum fmt_status
+/* The JSON object of a control event. */
+static void
+put_json_control(struct writer *out, const struct values *v)
+{
+	struct writer lw = *out, *w = &lw;	/* kept in registers */
+	struct schema_json_state st;
+
+	schema_json_begin(w, &st);
+	SCHEMA_JSON_CONTROL(JSON_FIELD, JSON_ACCT, JSON_CONSTANT)
+	schema_json_end(w, &st);
+	*out = lw;
+}
+
+/* The JSON object of a message of kind into dst. */
+ALWAYS_INLINE enum fmt_status
 json_into(char *dst, size_t size, const struct values *v,
-    const struct schema_json_member *ms, size_t count, size_t *ret_len)
+    const unsigned kind, size_t *ret_len)
 {
 	struct writer w;
 	size_t n = 0;
@@ -308,7 +340,10 @@ json_into(char *dst, size_t size, const struct values *v,
 	if (size == 0)
 		return FMT_TOO_LONG;
 	w = writer_init(dst, size - 1);
-	put_json(&w, v, ms, count);
+	if (kind == SCHEMA_IN_RECORD)
+		put_json_record(&w, v);
+	else
+		put_json_control(&w, v);
 	if (writer_ok(&w))
 		n = (size_t)(w.p - dst);
 	dst[n] = '\0';
@@ -324,7 +359,7 @@ fmt_kv(char *dst, size_t size, const struct acct_event *ev,
 	struct values v;
 
 	gather_record(&v, ev, ctx);
-	return kv_into(dst, size, &v, ret_len);
+	return kv_into(dst, size, &v, SCHEMA_IN_RECORD, ret_len);
 }
 
 enum fmt_status
@@ -334,8 +369,7 @@ fmt_json(char *dst, size_t size, const struct acct_event *ev,
 	struct values v;
 
 	gather_record(&v, ev, ctx);
-	return json_into(dst, size, &v, schema_json_record,
-	    SCHEMA_JSON_RECORD_COUNT, ret_len);
+	return json_into(dst, size, &v, SCHEMA_IN_RECORD, ret_len);
 }
 
 enum fmt_status
@@ -351,7 +385,7 @@ fmt_journal(struct fmt_journal *j, const struct acct_event *ev,
 	struct values v;
 
 	gather_record(&v, ev, ctx);
-	if (!put_journal(j, &w, &v)) {
+	if (!put_journal(j, &w, &v, SCHEMA_IN_RECORD)) {
 		j->count = 0;
 		return FMT_TOO_LONG;
 	}
@@ -432,10 +466,11 @@ gather_control(struct values *v, const struct fmt_control *c,
 	}
 	if (c->has & FMT_HAS_FREE_PERCENT)
 		set_num(v, SCHEMA_FREE_PERCENT, c->free_percent);
-	set_num(v, SCHEMA_TIME, c->time_us);
+	timefmt_rfc3339(v->times[0], c->time_us);
+	set_str(v, SCHEMA_TIME, v->times[0], TIMEFMT_RFC3339_LEN);
 	gather_context(v, ctx);
 	/* JSON only. */
-	set_num(v, SCHEMA_TIMESTAMP, c->time_us);
+	set_str(v, SCHEMA_TIMESTAMP, v->times[0], TIMEFMT_RFC3339_LEN);
 	set_text(v, SCHEMA_LEVEL, schema_levels[control_priority(c)]);
 }
 
@@ -446,7 +481,7 @@ fmt_control_kv(char *dst, size_t size, const struct fmt_control *c,
 	struct values v;
 
 	gather_control(&v, c, ctx);
-	return kv_into(dst, size, &v, ret_len);
+	return kv_into(dst, size, &v, SCHEMA_IN_CONTROL, ret_len);
 }
 
 enum fmt_status
@@ -456,8 +491,7 @@ fmt_control_json(char *dst, size_t size, const struct fmt_control *c,
 	struct values v;
 
 	gather_control(&v, c, ctx);
-	return json_into(dst, size, &v, schema_json_control,
-	    SCHEMA_JSON_CONTROL_COUNT, ret_len);
+	return json_into(dst, size, &v, SCHEMA_IN_CONTROL, ret_len);
 }
 
 enum fmt_status
@@ -470,7 +504,7 @@ fmt_control_journal(struct fmt_journal *j, const struct fmt_control *c,
 	char *p;
 
 	gather_control(&v, c, ctx);
-	if (!put_journal(j, &w, &v))
+	if (!put_journal(j, &w, &v, SCHEMA_IN_CONTROL))
 		goto too_long;
 	p = w.p;
 	writer_literal(&w, "MESSAGE_ID=");

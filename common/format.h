@@ -81,7 +81,8 @@ enum fmt_status fmt_journal(struct fmt_journal *j, const struct acct_event *ev,
  * Writes at most size bytes with the NUL; returns the length. */
 size_t	fmt_flags(char *dst, size_t size, uint8_t flags);
 
-/* MESSAGE_ID of process_end messages, as 32 hex digits. */
+/* The event of a record, and its MESSAGE_ID (32 hex digits). */
+#define FMT_PROCESS_END			"process_end"
 #define FMT_MESSAGE_ID_PROCESS_END	"2ee0e53f2ac34d4191a0206885ae5cd8"
 
 /*

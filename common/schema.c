@@ -10,27 +10,26 @@
 #include "schema.h"
 
 const struct schema_row schema_rows[SCHEMA_FIELD_COUNT] = {
+#define JSON_NAME(mem_, kv_)	(sizeof(mem_) > 1 ? mem_ : #kv_)
 #define SCHEMA_ROW(id_, kv_, sec_, mem_, typ_, mx_, rd_, src_, in_)	\
 	[SCHEMA_##id_] = {						\
 		.kv = #kv_, .kv_len = sizeof(#kv_) - 1,			\
 		.journal = "ACCT_" #id_ "=",				\
 		.journal_len = sizeof("ACCT_" #id_ "=") - 1,		\
-		.member = sizeof(mem_) > 1 ? mem_ : #kv_,		\
+		.kv_key = " " #kv_ "=", .kv_key_len = sizeof(#kv_) + 1,	\
+		.member = JSON_NAME(mem_, kv_),				\
 		.member_len = sizeof(mem_) > 1 ? sizeof(mem_) - 1 :	\
 		    sizeof(#kv_) - 1,					\
+		.json_key = ",\"" mem_ "\":",				\
+		.json_key_len = sizeof(mem_) + 3,			\
+		.acct_key = ",\"" #kv_ "\":",				\
+		.acct_key_len = sizeof(#kv_) + 3,			\
 		.section = SCHEMA_SEC_##sec_, .type = SCHEMA_T_##typ_,	\
 		.source = SCHEMA_SRC_##src_,				\
 		.messages = (in_), .max = (mx_), .read_max = (rd_),	\
 	},
 	SCHEMA_FIELDS(SCHEMA_ROW)
 #undef SCHEMA_ROW
-};
-
-const struct schema_section_row schema_sections[SCHEMA_SEC_COUNT] = {
-#define SCHEMA_SECTION_ROW(id, par, name)				\
-	[SCHEMA_SEC_##id] = { name, sizeof(name) - 1, SCHEMA_SEC_##par },
-	SCHEMA_SECTIONS(SCHEMA_SECTION_ROW)
-#undef SCHEMA_SECTION_ROW
 };
 
 const struct schema_flag schema_flags[SCHEMA_FLAG_COUNT] = {
@@ -40,33 +39,37 @@ const struct schema_flag schema_flags[SCHEMA_FLAG_COUNT] = {
 	{ ACCT_FLAG_XSIG, "xsig" },
 };
 
+const uint64_t schema_pow10[20] = {
+	UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000),
+	UINT64_C(10000), UINT64_C(100000), UINT64_C(1000000),
+	UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000),
+	UINT64_C(10000000000), UINT64_C(100000000000),
+	UINT64_C(1000000000000), UINT64_C(10000000000000),
+	UINT64_C(100000000000000), UINT64_C(1000000000000000),
+	UINT64_C(10000000000000000), UINT64_C(100000000000000000),
+	UINT64_C(1000000000000000000), UINT64_C(10000000000000000000),
+};
+
+const char schema_digit_pairs[200] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
 const char *const schema_levels[8] = {
 	"emergency", "alert", "critical", "error", "warning", "notice",
 	"info", "debug",
 };
 
-#define M(f)		{ SCHEMA_##f, false, NULL }
-#define ACCT(f)		{ SCHEMA_##f, true, NULL }
-#define CONST(f, text)	{ SCHEMA_##f, false, text }
+#define M(f)		{ SCHEMA_##f, false, 0, NULL },
+#define ACCT(f)		{ SCHEMA_##f, true, 0, NULL },
+#define CONST(f, text)	{ SCHEMA_##f, false, sizeof(text) - 1, text },
 
 const struct schema_json_member schema_json_record[] = {
-	M(TIMESTAMP), CONST(KIND, "\"event\""),
-	CONST(CATEGORY, "[\"process\"]"), CONST(TYPE, "[\"end\"]"),
-	M(EVENT), M(EVENT_ID), M(START_TIME), M(END_TIME), M(DURATION),
-	M(PROCESS_NAME), M(PROCESS_ID), M(PARENT_PROCESS_ID), M(EXIT_CODE),
-	M(USER_ID), M(USER), M(GROUP_ID), M(GROUP), M(HOST),
-	M(TTY), M(SIGNAL), M(CORE_DUMPED), M(FLAGS), M(ELAPSED), M(CPU_USER),
-	M(CPU_SYS), M(MEM_KIB), M(MINFLT), M(MAJFLT), M(IO_CHARS),
-	M(IO_BLOCKS), M(SWAPS), M(ACCT_VERSION), M(STREAM), M(SEQ),
-	M(SCHEMA),
+	SCHEMA_JSON_RECORD(M, ACCT, CONST)
 };
 
 const struct schema_json_member schema_json_control[] = {
-	M(TIMESTAMP), CONST(KIND, "\"event\""),
-	CONST(CATEGORY, "[\"process\"]"), CONST(TYPE, "[\"info\"]"),
-	M(EVENT), M(EVENT_ID), M(LEVEL), M(MESSAGE), M(HOST), ACCT(EVENT),
-	M(FILE), M(NEW_FILE), M(OFFSET), M(BYTES), M(RECORDS), M(SEQ_FROM),
-	M(SEQ_TO), M(FREE_PERCENT), M(STREAM), M(SEQ), M(SCHEMA),
+	SCHEMA_JSON_CONTROL(M, ACCT, CONST)
 };
 
 #undef M
@@ -128,94 +131,34 @@ schema_parse_flags(const char *s, size_t len, uint8_t *ret_flags)
  * The writer.
  */
 
-void
-writer_u64(struct writer *w, uint64_t v)
-{
-	char tmp[SCHEMA_U64_LEN];
-	size_t n = sizeof(tmp);
-
-	do {
-		tmp[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	writer_bytes(w, tmp + n, sizeof(tmp) - n);
-}
-
-void
-writer_seconds(struct writer *w, uint64_t us)
-{
-	uint64_t ms = (us + 500) / 1000;
-	unsigned frac = (unsigned)(ms % 1000);
-	char tail[4] = { '.', (char)('0' + frac / 100),
-	    (char)('0' + frac / 10 % 10), (char)('0' + frac % 10) };
-
-	writer_u64(w, ms / 1000);
-	writer_bytes(w, tail, sizeof(tail));
-}
-
-void
-writer_time(struct writer *w, uint64_t us)
-{
-	if (writer_room(w) < TIMEFMT_RFC3339_LEN) {
-		w->overflow = true;
-		w->p = w->end;
-		return;
-	}
-	w->p += timefmt_rfc3339(w->p, us);
-}
-
-void
-writer_escaped(struct writer *w, const void *s, size_t len, unsigned flags)
+struct writer
+writer_escaped_pieces(struct writer w, const void *s, size_t len,
+    unsigned flags)
 {
 	const char *src = s;
 
-	/* The common case: room for the worst. */
-	if (writer_room(w) / 4 >= len) {
-		w->p += esc_escape(w->p, s, len, flags);
-		return;
-	}
-	/* Else a piece at a time, each checked. */
-	while (len > 0 && !w->overflow) {
+	while (len > 0 && !w.overflow) {
 		char tmp[ESC_MAX(64)];
 		size_t n = len < 64 ? len : 64;
 
-		writer_bytes(w, tmp, esc_escape(tmp, src, n, flags));
+		writer_bytes(&w, tmp, esc_escape(tmp, src, n, flags));
 		src += n;
 		len -= n;
 	}
-}
-
-void
-writer_flags(struct writer *w, uint8_t flags)
-{
-	bool first = true;
-
-	for (size_t i = 0; i < SCHEMA_FLAG_COUNT; i++) {
-		if (!(flags & schema_flags[i].bit))
-			continue;
-		if (!first)
-			writer_char(w, ',');
-		writer_bytes(w, schema_flags[i].name,
-		    strlen(schema_flags[i].name));
-		first = false;
-	}
+	return w;
 }
 
 /*
  * JSON objects.
  */
 
-void
-schema_json_begin(struct writer *w, struct schema_json_state *st)
-{
-	writer_char(w, '{');
-	st->section = SCHEMA_SEC_ROOT;
-	st->comma = false;
-}
+/*
+ * JSON objects.
+ */
 
 /* Is a the object sec or one that holds it? */
 static bool
-holds(uint8_t a, uint8_t sec)
+holds(unsigned a, unsigned sec)
 {
 	for (; sec != SCHEMA_SEC_NONE; sec = schema_sections[sec].parent)
 		if (sec == a)
@@ -223,67 +166,27 @@ holds(uint8_t a, uint8_t sec)
 	return false;
 }
 
-/* Open the objects from st->section (exclusive) down to sec. */
-static void
-open_down(struct writer *w, struct schema_json_state *st, uint8_t sec)
+struct schema_json_moved
+schema_json_move(struct writer w, struct schema_json_state st,
+    enum schema_section sec)
 {
-	const struct schema_section_row *s = &schema_sections[sec];
+	unsigned path[SCHEMA_SEC_COUNT], n = 0;
 
-	if (sec == st->section)
-		return;
-	open_down(w, st, s->parent);
-	if (st->comma)
-		writer_char(w, ',');
-	writer_char(w, '"');
-	writer_bytes(w, s->name, s->len);
-	writer_literal(w, "\":{");
-	st->section = sec;
-	st->comma = false;
-}
-
-void
-schema_json_key(struct writer *w, struct schema_json_state *st,
-    enum schema_section sec, const char *name, size_t len)
-{
-	if (st->section != sec) {
-		while (!holds(st->section, sec)) {
-			writer_char(w, '}');
-			st->section = schema_sections[st->section].parent;
-			st->comma = true;
-		}
-		open_down(w, st, sec);
+	while (!holds(st.section, sec)) {
+		writer_char(&w, '}');
+		st.section = schema_sections[st.section].parent;
+		st.comma = true;
 	}
-	if (st->comma)
-		writer_char(w, ',');
-	writer_char(w, '"');
-	writer_bytes(w, name, len);
-	writer_literal(w, "\":");
-	st->comma = true;
-}
+	for (unsigned s = sec; s != st.section; s = schema_sections[s].parent)
+		path[n++] = s;
+	while (n > 0) {
+		const struct schema_section_row *r = &schema_sections[path[--n]];
 
-void
-schema_json_place(const struct schema_json_member *m,
-    enum schema_section *ret_section, const char **ret_name, size_t *ret_len)
-{
-	const struct schema_row *r = &schema_rows[m->field];
-
-	if (m->as_acct) {
-		*ret_section = SCHEMA_SEC_ACCT;
-		*ret_name = r->kv;
-		*ret_len = r->kv_len;
-	} else {
-		*ret_section = (enum schema_section)r->section;
-		*ret_name = r->member;
-		*ret_len = r->member_len;
+		writer_key(&w, r->open, r->open_len, !st.comma);
+		st.comma = false;
 	}
-}
-
-void
-schema_json_end(struct writer *w, struct schema_json_state *st)
-{
-	for (; st->section != SCHEMA_SEC_NONE;
-	    st->section = schema_sections[st->section].parent)
-		writer_char(w, '}');
+	st.section = (uint8_t)sec;
+	return (struct schema_json_moved){ w, st };
 }
 
 /*
@@ -353,13 +256,14 @@ json_max(unsigned messages, bool read)
 	for (size_t i = 0; i < count; i++) {
 		const struct schema_row *r = &schema_rows[m[i].field];
 		enum schema_section sec;
-		const char *name;
+		const char *name, *key;
 		size_t len, n;
 
 		schema_json_place(&m[i], &sec, &name, &len);
-		schema_json_key(&w, &st, sec, name, len);
+		key = schema_json_member_key(&m[i], &len);
+		schema_json_key(&w, &st, sec, key, len);
 		if (m[i].constant != NULL)
-			n = strlen(m[i].constant);
+			n = m[i].constant_len;
 		else if (r->type == SCHEMA_T_BOOLEAN)
 			n = 5;			/* false */
 		else

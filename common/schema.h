@@ -133,11 +133,11 @@ enum schema_source {
 	X(USER, user, USER, "name", STRING, SCHEMA_NAME_MAX,		\
 	    SCHEMA_READ_NAME_MAX, CONTEXT, SCHEMA_IN_RECORD)		\
 	X(USER_ID, user_id, USER, "id", ID, SCHEMA_DIGITS(UINT32_MAX),	\
-	    UINT32_MAX, EVENT, SCHEMA_IN_RECORD)				\
+	    UINT32_MAX, EVENT, SCHEMA_IN_RECORD)			\
 	X(GROUP, group, GROUP, "name", STRING, SCHEMA_NAME_MAX,		\
 	    SCHEMA_READ_NAME_MAX, CONTEXT, SCHEMA_IN_RECORD)		\
 	X(GROUP_ID, group_id, GROUP, "id", ID, SCHEMA_DIGITS(UINT32_MAX), \
-	    UINT32_MAX, EVENT, SCHEMA_IN_RECORD)				\
+	    UINT32_MAX, EVENT, SCHEMA_IN_RECORD)			\
 	X(TTY, tty, ACCT, "", STRING, SCHEMA_TTY_MAX,			\
 	    SCHEMA_READ_NAME_MAX, CONTEXT, SCHEMA_IN_RECORD)		\
 	X(EXIT_CODE, exit_code, PROCESS, "exit_code", INTEGER, 3, 255,	\
@@ -152,21 +152,21 @@ enum schema_source {
 	X(END_TIME, end_time, EVENT, "end", TIME, TIMEFMT_RFC3339_LEN,	\
 	    TIMEFMT_RFC3339_LEN, DERIVED, SCHEMA_IN_RECORD)		\
 	X(ELAPSED, elapsed, ACCT, "", SECONDS, SCHEMA_ELAPSED_LEN,	\
-	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)				\
+	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)			\
 	X(CPU_USER, cpu_user, ACCT, "", SECONDS, SCHEMA_SECONDS_LEN,	\
-	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)				\
+	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)			\
 	X(CPU_SYS, cpu_sys, ACCT, "", SECONDS, SCHEMA_SECONDS_LEN,	\
-	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)				\
+	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)			\
 	X(MEM_KIB, mem_kib, ACCT, "", INTEGER, SCHEMA_U64_LEN,		\
-	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)				\
+	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)			\
 	X(MINFLT, minflt, ACCT, "", INTEGER, SCHEMA_U64_LEN, UINT64_MAX, \
 	    EVENT, SCHEMA_IN_RECORD)					\
 	X(MAJFLT, majflt, ACCT, "", INTEGER, SCHEMA_U64_LEN, UINT64_MAX, \
 	    EVENT, SCHEMA_IN_RECORD)					\
 	X(IO_CHARS, io_chars, ACCT, "", INTEGER, SCHEMA_U64_LEN,	\
-	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)				\
+	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)			\
 	X(IO_BLOCKS, io_blocks, ACCT, "", INTEGER, SCHEMA_U64_LEN,	\
-	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)				\
+	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)			\
 	X(SWAPS, swaps, ACCT, "", INTEGER, SCHEMA_U64_LEN, UINT64_MAX,	\
 	    EVENT, SCHEMA_IN_RECORD)					\
 	X(ACCT_VERSION, acct_version, ACCT, "", INTEGER, 1, 3, EVENT,	\
@@ -192,9 +192,9 @@ enum schema_source {
 	X(TIME, time, ACCT, "", TIME, TIMEFMT_RFC3339_LEN,		\
 	    TIMEFMT_RFC3339_LEN, CONTROL, SCHEMA_IN_CONTROL)		\
 	X(HOST, host, HOST, "name", STRING, SCHEMA_NAME_MAX,		\
-	    SCHEMA_READ_NAME_MAX, CONTEXT, SCHEMA_IN_BOTH)			\
+	    SCHEMA_READ_NAME_MAX, CONTEXT, SCHEMA_IN_BOTH)		\
 	X(STREAM, stream, ACCT, "", STRING, SCHEMA_STREAM_MAX,		\
-	    SCHEMA_READ_NAME_MAX, CONTEXT, SCHEMA_IN_BOTH)			\
+	    SCHEMA_READ_NAME_MAX, CONTEXT, SCHEMA_IN_BOTH)		\
 	X(SEQ, seq, ACCT, "", INTEGER, SCHEMA_U64_LEN, UINT64_MAX,	\
 	    CONTEXT, SCHEMA_IN_BOTH)					\
 	X(EVENT_ID, event_id, EVENT, "id", STRING, SCHEMA_EVENT_ID_MAX,	\
@@ -213,7 +213,7 @@ enum schema_source {
 	    SCHEMA_IN_BOTH | SCHEMA_JSON_ONLY)				\
 	X(DURATION, duration, EVENT, "duration", INTEGER,		\
 	    SCHEMA_U64_LEN, UINT64_MAX, DERIVED,			\
-	    SCHEMA_IN_RECORD | SCHEMA_JSON_ONLY)				\
+	    SCHEMA_IN_RECORD | SCHEMA_JSON_ONLY)			\
 	X(LEVEL, level, LOG, "level", STRING, SCHEMA_LEVEL_MAX,		\
 	    SCHEMA_LEVEL_MAX, DERIVED, SCHEMA_IN_CONTROL | SCHEMA_JSON_ONLY)
 
@@ -225,15 +225,38 @@ enum schema_field {
 	SCHEMA_FIELD_COUNT,
 };
 
+/* Each field's traits as constants, for code the compiler specialises:
+ * SCHEMA_TYPE_OF_<ID>, SCHEMA_SEC_OF_<ID>, SCHEMA_IN_OF_<ID>, and the
+ * lengths of its kv name and JSON member name ("": acct.<kv name>). */
+enum {
+#define SCHEMA_FIELD_TRAITS(id, kv, sec, member, type, max, read, src, in) \
+	SCHEMA_TYPE_OF_##id = SCHEMA_T_##type,				\
+	SCHEMA_SEC_OF_##id = SCHEMA_SEC_##sec,				\
+	SCHEMA_IN_OF_##id = (in),					\
+	SCHEMA_KV_LEN_OF_##id = sizeof(#kv) - 1,			\
+	SCHEMA_MEMBER_LEN_OF_##id = sizeof(member) - 1,
+	SCHEMA_FIELDS(SCHEMA_FIELD_TRAITS)
+#undef SCHEMA_FIELD_TRAITS
+};
+
 /* The fields with a kv name come first: SCHEMA_TIMESTAMP is the first
  * JSON-only one. */
 #define SCHEMA_KV_COUNT		SCHEMA_TIMESTAMP
 
+/* Room for a field's name with its punctuation: " parent_process_id=",
+ * ",\"parent_process_id\":", "ACCT_PARENT_PROCESS_ID=" (the longest),
+ * zero-padded so that writer_key() can copy a fixed size. */
+#define SCHEMA_KEY_ROOM		24
+
 struct schema_row {
 	const char	*kv;		/* kv name */
-	const char	*journal;	/* "ACCT_...=" */
 	const char	*member;	/* JSON member name */
+	char		journal[SCHEMA_KEY_ROOM];	/* "ACCT_...=" */
+	char		kv_key[SCHEMA_KEY_ROOM];	/* " kv=" */
+	char		json_key[SCHEMA_KEY_ROOM];	/* ",\"member\":" */
+	char		acct_key[SCHEMA_KEY_ROOM];	/* ",\"kv\":" */
 	uint8_t		kv_len, journal_len, member_len;
+	uint8_t		kv_key_len, json_key_len, acct_key_len;
 	uint8_t		section;	/* enum schema_section */
 	uint8_t		type;		/* enum schema_type */
 	uint8_t		source;		/* enum schema_source */
@@ -248,10 +271,20 @@ struct schema_section_row {
 	const char	*name;
 	uint8_t		len;
 	uint8_t		parent;		/* SCHEMA_SEC_NONE for the root */
+	uint8_t		open_len;
+	char		open[SCHEMA_KEY_ROOM];	/* ",\"name\":{" */
 };
 
-extern const struct schema_section_row
-    schema_sections[SCHEMA_SEC_COUNT];
+/* Defined here, not in schema.c, so that the compiler folds what it
+ * knows of an object into the formatters' code. */
+static const struct schema_section_row
+    schema_sections[SCHEMA_SEC_COUNT] __attribute__((unused)) = {
+#define SCHEMA_SECTION_ROW(id, par, name)				\
+	[SCHEMA_SEC_##id] = { name, sizeof(name) - 1, SCHEMA_SEC_##par,	\
+	    sizeof(name) + 4, ",\"" name "\":{" },
+	SCHEMA_SECTIONS(SCHEMA_SECTION_ROW)
+#undef SCHEMA_SECTION_ROW
+};
 
 /* ac_flag bits and their names, in the order of the flags field. */
 struct schema_flag {
@@ -274,27 +307,29 @@ int	schema_level(const char *name, size_t len);
 int	schema_parse_flags(const char *s, size_t len, uint8_t *ret_flags);
 
 /*
- * The bounded writer.
+ * The bounded writer.  Its helpers are always inlined: a writer whose
+ * address reaches a function not inlined lives in memory, not registers.
  */
+#define SCHEMA_INLINE	static inline __attribute__((always_inline))
 struct writer {
 	char		*p;		/* next byte */
 	char		*end;		/* one past the last usable byte */
 	bool		overflow;	/* something did not fit */
 };
 
-static inline struct writer
+SCHEMA_INLINE struct writer
 writer_init(char *buf, size_t size)
 {
 	return (struct writer){ buf, buf + size, false };
 }
 
-static inline size_t
+SCHEMA_INLINE size_t
 writer_room(const struct writer *w)
 {
 	return (size_t)(w->end - w->p);
 }
 
-static inline void
+SCHEMA_INLINE void
 writer_bytes(struct writer *w, const void *s, size_t n)
 {
 	if (writer_room(w) < n) {
@@ -306,7 +341,7 @@ writer_bytes(struct writer *w, const void *s, size_t n)
 	w->p += n;
 }
 
-static inline void
+SCHEMA_INLINE void
 writer_char(struct writer *w, char c)
 {
 	if (w->p == w->end) {
@@ -318,37 +353,130 @@ writer_char(struct writer *w, char c)
 
 #define writer_literal(w, s)	writer_bytes((w), (s), sizeof(s) - 1)
 
-/* v in decimal. */
-void	writer_u64(struct writer *w, uint64_t v);
+/* A key of the table (a SCHEMA_KEY_ROOM array, len bytes used), without
+ * its first byte (the separator) when skip: one fixed-size copy. */
+SCHEMA_INLINE void
+writer_key(struct writer *w, const char key[SCHEMA_KEY_ROOM], size_t len,
+    bool skip)
+{
+	if (writer_room(w) < SCHEMA_KEY_ROOM) {
+		writer_bytes(w, key + skip, len - skip);
+		return;
+	}
+	memcpy(w->p, key + skip, SCHEMA_KEY_ROOM - 1);
+	w->p += len - skip;
+}
+
+/* 10^0 .. 10^19; "00" .. "99". */
+extern const uint64_t schema_pow10[20];
+extern const char schema_digit_pairs[200];
+
+/* v in decimal, written from its last digit back. */
+SCHEMA_INLINE void
+writer_u64(struct writer *w, uint64_t v)
+{
+	unsigned t;
+	size_t n;
+	char *e;
+
+	if (v < 10) {		/* most counters are 0 */
+		writer_char(w, (char)('0' + v));
+		return;
+	}
+	/* The number of digits, without dividing: from the bit length. */
+	t = ((64 - (unsigned)__builtin_clzll(v)) * 1233) >> 12;
+	n = t + (v >= schema_pow10[t]);
+	if (writer_room(w) < n) {
+		w->overflow = true;
+		w->p = w->end;
+		return;
+	}
+	e = w->p += n;
+	/* Two digits a step, from a table of 00..99. */
+	for (; v >= 100; v /= 100) {
+		e -= 2;
+		memcpy(e, schema_digit_pairs + v % 100 * 2, 2);
+	}
+	if (v >= 10)
+		memcpy(e - 2, schema_digit_pairs + v * 2, 2);
+	else
+		e[-1] = (char)('0' + v);
+}
 
 /* Microseconds as seconds with three decimals, rounded to the ms. */
-void	writer_seconds(struct writer *w, uint64_t us);
+SCHEMA_INLINE void
+writer_seconds(struct writer *w, uint64_t us)
+{
+	uint64_t ms = (us + 500) / 1000;
+	unsigned frac = (unsigned)(ms % 1000);
 
-/* RFC 3339 UTC of us since the epoch. */
-void	writer_time(struct writer *w, uint64_t us);
+	writer_u64(w, ms / 1000);
+	if (writer_room(w) < 4) {
+		w->overflow = true;
+		w->p = w->end;
+		return;
+	}
+	w->p[0] = '.';
+	w->p[1] = (char)('0' + frac / 100);
+	w->p[2] = (char)('0' + frac / 10 % 10);
+	w->p[3] = (char)('0' + frac % 10);
+	w->p += 4;
+}
+
+
+/* The slow part of writer_escaped(): a piece at a time.  (Writers go in
+ * and out of the out-of-line parts by value, so that the compiler keeps
+ * them in registers on the hot path.) */
+struct writer writer_escaped_pieces(struct writer w, const void *s,
+	    size_t len, unsigned flags);
 
 /* len bytes escaped (escape.h; flags ESC_QUOTED or 0). */
-void	writer_escaped(struct writer *w, const void *s, size_t len,
-	    unsigned flags);
+SCHEMA_INLINE void
+writer_escaped(struct writer *w, const void *s, size_t len, unsigned flags)
+{
+	/* The common case: room for the worst. */
+	if (writer_room(w) / 4 >= len)
+		w->p += esc_escape(w->p, s, len, flags);
+	else
+		*w = writer_escaped_pieces(*w, s, len, flags);
+}
 
-/* The comma list of flag names of flags. */
-void	writer_flags(struct writer *w, uint8_t flags);
 
 /* Did everything fit? */
-static inline bool
+SCHEMA_INLINE bool
 writer_ok(const struct writer *w)
 {
 	return !w->overflow;
 }
 
 /*
- * The JSON members of a message in the order they are written: a field at
- * its ECS place, or (as_acct) under acct with its kv name; constant
- * members have their JSON text.  Members of one object stand together.
+ * The JSON members of a message in the order they are written:
+ * F(ID) a field at its ECS place, A(ID) a field under acct with its kv
+ * name, C(ID, text) a member of constant JSON text.  Members of one
+ * object stand together.
  */
+#define SCHEMA_JSON_RECORD(F, A, C)					\
+	F(TIMESTAMP) C(KIND, "\"event\"")				\
+	C(CATEGORY, "[\"process\"]") C(TYPE, "[\"end\"]")		\
+	F(EVENT) F(EVENT_ID) F(START_TIME) F(END_TIME) F(DURATION)	\
+	F(PROCESS_NAME) F(PROCESS_ID) F(PARENT_PROCESS_ID) F(EXIT_CODE)	\
+	F(USER_ID) F(USER) F(GROUP_ID) F(GROUP) F(HOST)			\
+	F(TTY) F(SIGNAL) F(CORE_DUMPED) F(FLAGS) F(ELAPSED) F(CPU_USER)	\
+	F(CPU_SYS) F(MEM_KIB) F(MINFLT) F(MAJFLT) F(IO_CHARS)		\
+	F(IO_BLOCKS) F(SWAPS) F(ACCT_VERSION) F(STREAM) F(SEQ)		\
+	F(SCHEMA)
+#define SCHEMA_JSON_CONTROL(F, A, C)					\
+	F(TIMESTAMP) C(KIND, "\"event\"")				\
+	C(CATEGORY, "[\"process\"]") C(TYPE, "[\"info\"]")		\
+	F(EVENT) F(EVENT_ID) F(LEVEL) F(MESSAGE) F(HOST) A(EVENT)	\
+	F(FILE) F(NEW_FILE) F(OFFSET) F(BYTES) F(RECORDS) F(SEQ_FROM)	\
+	F(SEQ_TO) F(FREE_PERCENT) F(STREAM) F(SEQ) F(SCHEMA)
+
+/* The same layouts as data. */
 struct schema_json_member {
 	uint8_t		field;		/* enum schema_field */
 	bool		as_acct;
+	uint8_t		constant_len;
 	const char	*constant;	/* SCHEMA_CONSTANT: the JSON text */
 };
 #define SCHEMA_JSON_RECORD_COUNT	35
@@ -366,20 +494,102 @@ struct schema_json_state {
 };
 
 /* Open the JSON object ("{"). */
-void	schema_json_begin(struct writer *w, struct schema_json_state *st);
+SCHEMA_INLINE void
+schema_json_begin(struct writer *w, struct schema_json_state *st)
+{
+	writer_char(w, '{');
+	st->section = SCHEMA_SEC_ROOT;
+	st->comma = false;
+}
+
+/* A writer and where it stands in the JSON objects. */
+struct schema_json_moved {
+	struct writer	w;
+	struct schema_json_state st;
+};
+
+/* The slow part of schema_json_key(), into another object: close up to
+ * the one that holds sec, open down to it.  By value, as above. */
+struct schema_json_moved schema_json_move(struct writer w,
+	    struct schema_json_state st, enum schema_section sec);
 
 /* Close and open objects as needed to write a member of sec, then write
- * its name and the colon: the caller writes the value. */
-void	schema_json_key(struct writer *w, struct schema_json_state *st,
-	    enum schema_section sec, const char *name, size_t len);
+ * its key (a SCHEMA_KEY_ROOM array: the comma, the quoted name and the
+ * colon, len bytes): the caller writes the value. */
+SCHEMA_INLINE void
+schema_json_key(struct writer *w, struct schema_json_state *st,
+    enum schema_section sec, const char *key, size_t len)
+{
+	if (st->section != sec) {
+		const struct schema_section_row *to = &schema_sections[sec];
+		unsigned up = schema_sections[st->section].parent;
+
+		/* The usual moves inline: into a child, on to a sibling, back
+		 * to the parent; the others by schema_json_move(). */
+		if (to->parent == st->section) {
+			writer_key(w, to->open, to->open_len, !st->comma);
+			st->comma = false;
+		} else if (to->parent == up) {
+			writer_char(w, '}');
+			writer_key(w, to->open, to->open_len, false);
+			st->comma = false;
+		} else if (sec == up) {
+			writer_char(w, '}');
+			st->comma = true;
+		} else {
+			struct schema_json_moved m = schema_json_move(*w, *st,
+			    sec);
+
+			*w = m.w;
+			*st = m.st;
+		}
+		st->section = (uint8_t)sec;
+	}
+	writer_key(w, key, len, !st->comma);
+	st->comma = true;
+}
 
 /* The name and object of JSON member m. */
-void	schema_json_place(const struct schema_json_member *m,
-	    enum schema_section *ret_section, const char **ret_name,
-	    size_t *ret_len);
+SCHEMA_INLINE void
+schema_json_place(const struct schema_json_member *m,
+    enum schema_section *ret_section, const char **ret_name, size_t *ret_len)
+{
+	const struct schema_row *r = &schema_rows[m->field];
+
+	if (m->as_acct) {
+		*ret_section = SCHEMA_SEC_ACCT;
+		*ret_name = r->kv;
+		*ret_len = r->kv_len;
+	} else {
+		*ret_section = (enum schema_section)r->section;
+		*ret_name = r->member;
+		*ret_len = r->member_len;
+	}
+}
+
+/* Its key for schema_json_key(): a member named "" in the table is
+ * acct.<kv name>. */
+SCHEMA_INLINE const char *
+schema_json_member_key(const struct schema_json_member *m, size_t *ret_len)
+{
+	const struct schema_row *r = &schema_rows[m->field];
+
+	if (m->as_acct || r->json_key_len == 4) {
+		*ret_len = r->acct_key_len;
+		return r->acct_key;
+	}
+	*ret_len = r->json_key_len;
+	return r->json_key;
+}
 
 /* Close every object still open. */
-void	schema_json_end(struct writer *w, struct schema_json_state *st);
+SCHEMA_INLINE void
+schema_json_end(struct writer *w, struct schema_json_state *st)
+{
+	for (; st->section != SCHEMA_SEC_NONE;
+	    st->section = schema_sections[st->section].parent)
+		writer_char(w, '}');
+}
 
 /* The longest message of a kind (SCHEMA_IN_RECORD or SCHEMA_IN_CONTROL) in an
  * encoding, NUL not counted, its fields as long as max says (or, with

@@ -275,7 +275,7 @@ entry_end(struct entry *e)
 	e->ctx.host = SEEN(e, SCHEMA_HOST) ? e->host : NULL;
 	e->has_seq = SEEN(e, SCHEMA_STREAM) && SEEN(e, SCHEMA_SEQ);
 	e->ctx.stream = e->has_seq ? e->stream : NULL;
-	if (strcmp(e->event, "process_end") == 0) {
+	if (strcmp(e->event, FMT_PROCESS_END) == 0) {
 		uint64_t start;
 
 		if (!SEEN(e, SCHEMA_PROCESS_NAME) || !SEEN(e, SCHEMA_USER_ID) ||

@@ -100,7 +100,7 @@ take_field(struct journal *jr, struct entry *e, const char *f, size_t len,
 
 		name[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 	}
-	if (n == 5 && memcmp(name, "event", 5) == 0)
+	if (schema_find(name, n) == SCHEMA_EVENT)
 		*ours = true;
 	if ((v = kv_value(jr, eq + 1, len - n - 6, &vlen)) == NULL)
 		return false;
@@ -166,16 +166,16 @@ static const struct source_ops journal_ops = { journal_next, journal_close };
 
 /* FIELD=value, the value escaped as the sink escapes it (raw: as it is). */
 static int
-add_match(sd_journal *j, const char *field, const char *value, bool raw)
+add_match(sd_journal *j, const char *field, size_t n, const char *value,
+    bool raw)
 {
-	size_t n = strlen(field), len = strlen(value);
-	char *m = malloc(n + 1 + ESC_MAX(len) + 1);
+	size_t len = strlen(value);
+	char *m = malloc(n + ESC_MAX(len) + 1);
 	int rc;
 
 	if (m == NULL)
 		return -ENOMEM;
 	memcpy(m, field, n);
-	m[n++] = '=';
 	if (raw) {
 		memcpy(m + n, value, len);
 		n += len;
@@ -186,29 +186,37 @@ add_match(sd_journal *j, const char *field, const char *value, bool raw)
 	return rc;
 }
 
+/* The journal field of a schema field: "ACCT_...=" and its length. */
+#define JOURNAL_FIELD(f) \
+	schema_rows[f].journal, schema_rows[f].journal_len
+
 static int
 add_matches(sd_journal *j, const struct source_matches *m)
 {
 	char uid[16];
 	int rc;
 
-	if ((rc = add_match(j, "SYSLOG_IDENTIFIER", "acct2syslog", true)) < 0)
+	if ((rc = add_match(j, "SYSLOG_IDENTIFIER=", 18, "acct2syslog",
+	    true)) < 0)
 		return rc;
 	if (m == NULL)
 		return 0;
-	if (m->records_only &&
-	    (rc = add_match(j, "ACCT_EVENT", "process_end", true)) < 0)
+	if (m->records_only && (rc = add_match(j,
+	    JOURNAL_FIELD(SCHEMA_EVENT), FMT_PROCESS_END, true)) < 0)
 		return rc;
-	if (m->user && (rc = add_match(j, "ACCT_USER", m->user, false)) < 0)
+	if (m->user && (rc = add_match(j, JOURNAL_FIELD(SCHEMA_USER),
+	    m->user, false)) < 0)
 		return rc;
-	if (m->command &&
-	    (rc = add_match(j, "ACCT_PROCESS_NAME", m->command, true)) < 0)
+	if (m->command && (rc = add_match(j,
+	    JOURNAL_FIELD(SCHEMA_PROCESS_NAME), m->command, true)) < 0)
 		return rc;
-	if (m->host && (rc = add_match(j, "ACCT_HOST", m->host, false)) < 0)
+	if (m->host && (rc = add_match(j, JOURNAL_FIELD(SCHEMA_HOST),
+	    m->host, false)) < 0)
 		return rc;
 	if (m->has_uid) {
 		snprintf(uid, sizeof(uid), "%u", (unsigned)m->uid);
-		if ((rc = add_match(j, "ACCT_USER_ID", uid, true)) < 0)
+		if ((rc = add_match(j, JOURNAL_FIELD(SCHEMA_USER_ID), uid,
+		    true)) < 0)
 			return rc;
 	}
 	return 0;

@@ -277,7 +277,7 @@ collect(struct jsonline *j, const struct member *m, enum schema_section sec,
 static int
 emit(struct jsonline *j, struct entry *e)
 {
-	static const char record[] = "process_end";
+	static const char record[] = FMT_PROCESS_END;
 	int time_field;
 
 	if (!j->ours)
@@ -760,21 +760,41 @@ walk(struct jsonline *j, struct fjson_object *o, enum schema_section sec,
 	}
 }
 
-/* A line that is not JSON, or broken JSON: does it look like ours? */
+/* Past the first "name" (n bytes, in quotes) of line; NULL if none. */
+static const char *
+after_quoted(const char *line, size_t len, const char *name, size_t n)
+{
+	const char *p = line, *end = line + len;
+
+	while ((p = memmem(p, (size_t)(end - p), name, n)) != NULL) {
+		if (p > line && p[-1] == '"' && (size_t)(end - p) > n &&
+		    p[n] == '"')
+			return p + n + 1;
+		p += n;
+	}
+	return NULL;
+}
+
+/* A line that is not JSON, or broken JSON: does it look like ours (an
+ * "acct" object, or an event.action of ours)? */
 static bool
 looks_ours(const char *line, size_t len)
 {
-	static const char action[] = "\"action\":";
+	const struct schema_section_row *acct =
+	    &schema_sections[SCHEMA_SEC_ACCT];
+	const struct schema_row *action = &schema_rows[SCHEMA_EVENT];
 	const char *p, *end = line + len;
 
-	if (memmem(line, len, "\"acct\"", 6) != NULL)
+	if (after_quoted(line, len, acct->name, acct->len) != NULL)
 		return true;
-	if ((p = memmem(line, len, action, sizeof(action) - 1)) == NULL)
+	if ((p = after_quoted(line, len, action->member,
+	    action->member_len)) == NULL || p == end || *p++ != ':')
 		return false;
-	p = skip_space(p + sizeof(action) - 1, end);
+	p = skip_space(p, end);
 	if (p == end || *p++ != '"')
 		return false;
-	if (end - p > 11 && memcmp(p, "process_end\"", 12) == 0)
+	if ((size_t)(end - p) > sizeof(FMT_PROCESS_END) - 1 &&
+	    memcmp(p, FMT_PROCESS_END "\"", sizeof(FMT_PROCESS_END)) == 0)
 		return true;
 	for (int k = 0; k < FMT_CONTROL_COUNT; k++) {
 		const char *name = fmt_control_name(k);

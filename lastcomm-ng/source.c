@@ -181,7 +181,7 @@ pacct_source_next(struct source *s, struct entry *e)
 		rc = pacct_next(r, &e->ev, NULL);
 		if (rc == PACCT_RECORD) {
 			s->line++;
-			strcpy(e->event, "process_end");
+			strcpy(e->event, FMT_PROCESS_END);
 			e->is_record = true;
 			e->time_us = acct_end_us(&e->ev);
 			return 1;

@@ -112,7 +112,8 @@ test_proof(void)
 		size_t room;
 	} cases[] = {
 		{ SCHEMA_KV, SCHEMA_IN_RECORD, "record kv", FMT_LINE_MAX - 2 },
-		{ SCHEMA_KV, SCHEMA_IN_CONTROL, "control kv", FMT_LINE_MAX - 2 },
+		{ SCHEMA_KV, SCHEMA_IN_CONTROL, "control kv",
+		    FMT_LINE_MAX - 2 },
 		{ SCHEMA_JSON, SCHEMA_IN_RECORD, "record JSON",
 		    FMT_JSON_MAX - 2 },
 		{ SCHEMA_JSON, SCHEMA_IN_CONTROL, "control JSON",
@@ -167,9 +168,9 @@ test_writer(void)
 	    "overflow, nothing past the end");
 	writer_char(&w, 'x');
 	writer_escaped(&w, "\x01\x02\x03\x04\x05\x06\x07\x08", 8, ESC_QUOTED);
-	writer_time(&w, 0);
 	writer_seconds(&w, UINT64_MAX);
-	writer_flags(&w, 0xff);
+	writer_key(&w, schema_rows[SCHEMA_TTY].kv_key,
+	    schema_rows[SCHEMA_TTY].kv_key_len, false);
 	ok(w.overflow, "overflow stays set");
 	for (size_t i = 16; i < sizeof(buf); i++)
 		if ((uint8_t)buf[i] != CANARY)
