@@ -10,9 +10,9 @@
  * left out to make a message fit: every byte is written through a bounded
  * writer, and a message that does not fit its buffer is FMT_TOO_LONG,
  * with nothing of it returned.  The buffer sizes below hold every message
- * whose fields are within the table's limits (schema.h, checked at compile
- * time below and by test-schema); FMT_READ_MAX holds any message a reader
- * of archives accepts.  The functions are pure: the caller resolves names
+ * whose fields are within the table's limits (schema.h; proved at
+ * compile time in format.c and by test-schema); FMT_READ_MAX holds any
+ * message a reader of archives accepts.  The functions are pure: the caller resolves names
  * and passes them in; they write into caller buffers, allocate nothing,
  * and are thread safe.
  */
