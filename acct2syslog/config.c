@@ -42,7 +42,9 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "escape.h"
 #include "macro.h"
+#include "schema.h"
 
 #define CONFIG_LINE_MAX		4096	/* bytes, without the line end */
 #define FILE_DEFAULT		"/var/log/account/pacct"
@@ -190,17 +192,41 @@ check_path(const char *value, const char *example, const struct origin *o)
 	return 0;
 }
 
-/* file, state_dir. */
+/* The bytes s takes in a message (escaped and quoted as in kv and JSON,
+ * the longest of the encodings). */
+static size_t
+escaped_len(const char *s)
+{
+	char buf[ESC_MAX(PATH_MAX)];
+
+	return esc_escape(buf, s, strnlen(s, PATH_MAX), ESC_QUOTED);
+}
+
+/* Room a rotated file's name takes beyond the path (".N.gz", "-DATE.gz"),
+ * within a control event's file field. */
+#define ROTATED_ROOM	32
+#define FILE_TEXT_MAX	(SCHEMA_TEXT_MAX - ROTATED_ROOM)
+
+/* file, state_dir.  The file's name goes into control events, whose
+ * strings the schema bounds (a message is never cut): a longer one is
+ * refused here rather than sent without it. */
 static int
 set_path(struct config *c, const struct key *k, const char *value,
     const struct origin *o)
 {
 	char **field = (char **)(void *)((char *)c + k->offset);
+	bool is_file = k->offset == offsetof(struct config, file);
+	size_t n;
 	int rc;
 
-	if ((rc = check_path(value, k->offset == offsetof(struct config, file) ?
-	    FILE_DEFAULT : STATE_DIR_DEFAULT, o)) < 0)
+	if ((rc = check_path(value, is_file ? FILE_DEFAULT : STATE_DIR_DEFAULT,
+	    o)) < 0)
 		return rc;
+	if (is_file && (n = escaped_len(value)) > FILE_TEXT_MAX)
+		return fail(o, "the path takes %zu bytes in a message; "
+		    "acct2syslog's messages name the file in at most %d "
+		    "(escaped), so that its rotated files fit too: give a "
+		    "shorter one", n, FILE_TEXT_MAX);
 	return replace_string(field, value);
 }
 
@@ -373,8 +399,8 @@ set_file_fsync(struct config *c, _unused_ const struct key *k,
 	return 0;
 }
 
-/* The HOSTNAME of RFC 5424: 1..255 printable ASCII bytes, no blank; ""
- * goes back to gethostname(). */
+/* A host name: printable ASCII bytes, no blank (RFC 5424's HOSTNAME),
+ * and no more than the schema carries; "" goes back to gethostname(). */
 static int
 set_hostname(struct config *c, _unused_ const struct key *k,
     const char *value, const struct origin *o)
@@ -383,15 +409,19 @@ set_hostname(struct config *c, _unused_ const struct key *k,
 	size_t len = strlen(value);
 	int rc;
 
-	if (len > 255)
-		return fail(o, "the name is %zu bytes long; a host name has "
-		    "at most 255", len);
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)value[i] <= 0x20 ||
 		    (unsigned char)value[i] >= 0x7f)
 			return fail(o, "'%s' has a byte that may not be in a "
 			    "host name (at %zu); give printable ASCII without "
 			    "blanks", show(shown, sizeof(shown), value), i + 1);
+	/* Every message carries it: the schema's limit (Linux's own is
+	 * HOST_NAME_MAX, 64 bytes). */
+	if (escaped_len(value) > SCHEMA_NAME_MAX)
+		return fail(o, "the name takes %zu bytes in a message; "
+		    "acct2syslog's messages carry a host name of at most %d "
+		    "(escaped, as Linux's HOST_NAME_MAX)", escaped_len(value),
+		    SCHEMA_NAME_MAX);
 	if ((rc = replace_string(&c->hostname, len > 0 ? value : NULL)) < 0)
 		return rc;
 	c->sink.host = c->hostname;

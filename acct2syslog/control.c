@@ -17,8 +17,38 @@
 #include <string.h>
 #include <time.h>
 
+#include "escape.h"
 #include "forward-internal.h"
+#include "schema.h"
 #include "timefmt.h"
+
+#define CUT_MARK	" [...]"
+#define MESSAGE_MAX	512	/* bytes of a sentence we make, at most */
+
+/* The sentence for people, as it goes out: whole when its escaped form
+ * fits the schema's SCHEMA_TEXT_MAX, else cut at a character boundary
+ * with a visible mark (the facts are in the event's other fields, which
+ * are never cut).  NULL when out of memory. */
+static char *
+fit_message(const char *message)
+{
+	char escaped[ESC_MAX(MESSAGE_MAX)], *out;
+	size_t len = strnlen(message, MESSAGE_MAX);
+
+	if (esc_escape(escaped, message, len, ESC_QUOTED) <= SCHEMA_TEXT_MAX)
+		return strndup(message, len);
+	while (len > 0 && esc_escape(escaped, message, len, ESC_QUOTED) >
+	    SCHEMA_TEXT_MAX - (sizeof(CUT_MARK) - 1))
+		len--;
+	/* Not inside a UTF-8 character: back to its first byte. */
+	while (len > 0 && ((unsigned char)message[len] & 0xc0) == 0x80)
+		len--;
+	if ((out = malloc(len + sizeof(CUT_MARK))) == NULL)
+		return NULL;
+	memcpy(out, message, len);
+	memcpy(out + len, CUT_MARK, sizeof(CUT_MARK));
+	return out;
+}
 
 /* Add an event at the end of the queue; NULL when it is full. */
 static struct control_item *
@@ -36,7 +66,7 @@ push(struct forwarder *f, enum fmt_control_kind kind, int priority,
 	it->c.time_us = timefmt_now_us(CLOCK_REALTIME);
 	if (file && (it->file = strdup(file)) != NULL)
 		it->c.file = it->file;
-	if (message && (it->message = strdup(message)) != NULL)
+	if (message && (it->message = fit_message(message)) != NULL)
 		it->c.message = it->message;
 	it->pos_id = f->cur.id;
 	it->pos_offset = f->cur.offset;

@@ -192,8 +192,9 @@ void	queue_heartbeat(struct forwarder *f, uint64_t latency_us);
 void	queue_gap(struct forwarder *f, const struct state *saved);
 
 /* send.c: one record (ctx gets its names) or control event to the sink;
- * the sink's result, but a message that does not fit is logged, counted
- * in unsendable and taken as sent (0). */
+ * the sink's result.  A message that does not fit goes as a gap event
+ * with the same seq (a record) or without its strings (a control event),
+ * logged and counted in unsendable. */
 int	send_record(struct forwarder *f, const struct acct_event *ev,
 	    struct fmt_context *ctx);
 int	send_control(struct forwarder *f, const struct fmt_control *c,

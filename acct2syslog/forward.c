@@ -458,11 +458,13 @@ forwarder_status(const struct forwarder *f, char *buf, size_t size)
 	snprintf(buf, size, "file %s offset %" PRIu64 " lag %" PRIu64
 	    " bytes; stream %s seq %" PRIu64 " (committed %" PRIu64 "); "
 	    "%" PRIu64 " records and %" PRIu64 " control events sent, %"
-	    PRIu64 " bytes skipped, %" PRIu64 " control events lost; "
-	    "sink %s%s", f->cur.path ? f->cur.path : f->path, f->pos_offset,
-	    lag, f->st.stream, f->seq, f->st.seq, f->records_sent,
+	    PRIu64 " bytes skipped, %" PRIu64 " control events lost, %"
+	    PRIu64 " messages too long to send; sink %s%s",
+	    f->cur.path ? f->cur.path : f->path, f->pos_offset, lag,
+	    f->st.stream, f->seq, f->st.seq, f->records_sent,
 	    f->controls_sent, f->skipped_bytes, f->controls_lost_total,
-	    f->sink ? sink_describe(f->sink) : "none", failing);
+	    f->unsendable, f->sink ? sink_describe(f->sink) : "none",
+	    failing);
 }
 
 void

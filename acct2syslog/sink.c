@@ -42,11 +42,13 @@ static const struct sink_ops *const sink_kinds[] = {
 	[SINK_STDOUT] = &sink_stdout_ops,
 };
 
-/* Keep the first error of a batch; returns r. */
+/* Keep the first error of a batch; returns r.  A message that does not
+ * fit (-EMSGSIZE) was not given at all: the sink is as it was, and the
+ * caller sends something else in its place (send.c). */
 static int
 sink_fail(struct sink *s, int r)
 {
-	if (r < 0 && s->error == 0)
+	if (r < 0 && r != -EMSGSIZE && s->error == 0)
 		s->error = r;
 	return r;
 }

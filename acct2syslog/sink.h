@@ -74,7 +74,8 @@ int	sink_open(const struct sink_options *options, struct sink **ret_sink);
 
 /* Give one record / one control event.  -EMSGSIZE: it does not fit a
  * message (the formatter's FMT_TOO_LONG, an internal error); nothing of
- * it was given. */
+ * it was given, and the sink goes on as before (the error does not stick
+ * to the batch). */
 int	sink_record(struct sink *sink, const struct acct_event *ev,
 	    const struct fmt_context *ctx);
 int	sink_control(struct sink *sink, const struct fmt_control *c,

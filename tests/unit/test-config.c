@@ -72,6 +72,10 @@ set(const char *key, const char *value)
 	return config_set(&c, key, value, "where", err, sizeof(err));
 }
 
+/* The longest file path a control event's file field takes whole, with
+ * room for a rotated file's suffix (config.c). */
+#define FILE_TEXT_LIMIT	128
+
 static bool
 same_string(const char *a, const char *b)
 {
@@ -265,10 +269,12 @@ test_words(void)
 		memset(long_path, 'a', PATH_MAX);
 		long_path[0] = '/';
 		long_path[PATH_MAX] = '\0';
-		is_int(set("file", long_path), -EINVAL,
+		/* state_dir: the file's own limit is lower (messages name
+		 * it; see test_set_messages). */
+		is_int(set("state_dir", long_path), -EINVAL,
 		    "a path of PATH_MAX bytes is refused");
 		long_path[PATH_MAX - 1] = '\0';
-		is_int(set("file", long_path), 0,
+		is_int(set("state_dir", long_path), 0,
 		    "a path of PATH_MAX - 1 bytes is fine");
 		free(long_path);
 	}
@@ -393,13 +399,42 @@ test_words(void)
 	{
 		char name[300];
 
+		/* The schema carries 64 bytes of host name, escaped (a
+		 * message is never cut): Linux's HOST_NAME_MAX. */
 		memset(name, 'h', sizeof(name));
-		name[255] = '\0';
-		is_int(set("hostname", name), 0, "a host name of 255 bytes");
-		name[255] = 'h';
-		name[256] = '\0';
+		name[64] = '\0';
+		is_int(set("hostname", name), 0, "a host name of 64 bytes");
+		name[64] = 'h';
+		name[65] = '\0';
 		is_int(set("hostname", name), -EINVAL,
-		    "a host name of 256 bytes is refused");
+		    "a host name of 65 bytes is refused");
+		is_str(err, "where: hostname: the name takes 65 bytes in a "
+		    "message; acct2syslog's messages carry a host name of at "
+		    "most 64 (escaped, as Linux's HOST_NAME_MAX)",
+		    "  and the message says why");
+		memset(name, '#', 16);
+		name[16] = '\0';
+		is_int(set("hostname", name), 0, "16 '#', 64 bytes escaped");
+		name[16] = '#';
+		name[17] = '\0';
+		is_int(set("hostname", name), -EINVAL,
+		    "17 '#', 68 bytes escaped, are refused");
+		memset(name, '/', sizeof(name));
+		name[0] = '/';
+		name[FILE_TEXT_LIMIT] = '\0';
+		is_int(set("file", name), 0, "a file path of %d bytes",
+		    FILE_TEXT_LIMIT);
+		name[FILE_TEXT_LIMIT] = 'a';
+		name[FILE_TEXT_LIMIT + 1] = '\0';
+		is_int(set("file", name), -EINVAL, "one of %d bytes is refused",
+		    FILE_TEXT_LIMIT + 1);
+		ok(strstr(err, "the path takes 129 bytes in a message") !=
+		    NULL, "  and the message says why: %s", err);
+		memset(name, '\x01', 40);
+		name[0] = '/';
+		name[40] = '\0';
+		is_int(set("file", name), -EINVAL,
+		    "a path of 39 control bytes, 157 escaped, is refused");
 	}
 }
 
@@ -654,11 +689,12 @@ test_file_syntax(void)
 	is_uint(c.batch_records, 3, "  and the next line is read");
 	strcpy(text + 4096, "\r\nbatch_records = 3\n");
 	is_int(load_text(text), 0, "a line of 4096 bytes and \\r\\n is fine");
-	memcpy(text, "file = /", 8);
-	memset(text + 8, 'p', 4088);
+	memcpy(text, "state_dir = /", 13);
+	memset(text + 13, 'p', 4083);
 	strcpy(text + 4096, "\n");
 	is_int(load_text(text), 0, "a value that fills the 4096 bytes");
-	ok(c.file != NULL && strlen(c.file) == 4089, "  is read whole");
+	ok(c.state_dir != NULL && strlen(c.state_dir) == 4084,
+	    "  is read whole");
 	memset(text, '#', 4097);
 	strcpy(text + 4097, "\n");
 	is_int(load_text(text), -EINVAL, "a line of 4097 bytes is refused");

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "fwtest.h"
+#include "schema.h"
 
 /* Read a whole file, --once: every record, forwarder_start before them,
  * a commit at the end; forwarder_stop commits clean. */
@@ -387,6 +388,125 @@ test_doubt_twice(void)
 	close(sfd);
 }
 
+/* A record that does not fit a message (a host name longer than the
+ * configuration lets through): a gap event with the record's own seq
+ * says so; nothing is cut, no seq is a hole. */
+static void
+test_record_too_long(void)
+{
+	const char *pacct = fw_path("tl.pacct"), *out = fw_path("tl.kv");
+	int sfd = fw_state_dir("tl.state");
+	struct forward_options o = fw_options(pacct, sfd, true);
+	struct forwarder *f = NULL;
+	struct sink *s = fw_file_sink(out);
+	struct forward_pump p;
+	char host[601];
+
+	memset(host, 'h', 600);
+	host[600] = '\0';
+	o.host = host;
+	fw_records(pacct, 300, 5, false);
+	if (forwarder_new(&o, &f) < 0)
+		abort();
+	forwarder_set_sink(f, s);
+	is_int(fw_pump(f, 10, &p), FORWARD_AT_END, "too long: at the end");
+	is_int(fw_count(out, "event=\"process_end\""), 0,
+	    "too long: no record went out cut short");
+	is_int(fw_count(out, "event=\"gap\" message=\"internal error: a "
+	    "record does not fit a message; not sent\" records=1 "), 5,
+	    "too long: a gap event for each, one record each");
+	ok(fw_seq_contiguous(out), "too long: seq 1..6 with no hole");
+	is_uint(f->unsendable, 5, "too long: counted");
+	{
+		char status[1024];
+
+		forwarder_status(f, status, sizeof(status));
+		ok(strstr(status, "5 messages too long to send") != NULL,
+		    "too long: the status line counts them");
+	}
+	forwarder_free(f);
+	sink_close(s);
+	close(sfd);
+}
+
+/* A control event whose strings do not fit (a file name longer than the
+ * configuration lets through): it goes without them, its kind, numbers
+ * and seq intact. */
+static void
+test_control_too_long(void)
+{
+	char dir[1024], pacct[1100];
+	const char *out = fw_path("cl.kv");
+	int sfd = fw_state_dir("cl.state");
+	struct forward_options o;
+	struct forwarder *f = NULL;
+	struct sink *s = fw_file_sink(out);
+	struct forward_pump p;
+	char name[201];
+
+	memset(name, 'd', 200);
+	name[200] = '\0';
+	/* Four directories of 200 bytes: a path of over 800. */
+	snprintf(dir, sizeof(dir), "%s", fw_path(""));
+	for (int i = 0; i < 4; i++) {
+		size_t n = strlen(dir);
+
+		snprintf(dir + n, sizeof(dir) - n, "%s%s", i ? "/" : "", name);
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			abort();
+	}
+	snprintf(pacct, sizeof(pacct), "%s/pacct", dir);
+	o = fw_options(pacct, sfd, true);
+	fw_records(pacct, 400, 3, false);
+	if (forwarder_new(&o, &f) < 0)
+		abort();
+	forwarder_set_sink(f, s);
+	is_int(fw_pump(f, 10, &p), FORWARD_AT_END, "strings too long: at the "
+	    "end");
+	is_int(fw_count(out, "event=\"forwarder_start\" message=\"internal "
+	    "error: the strings of this event do not fit a message; left "
+	    "out\" offset=0 records=0 "), 1,
+	    "strings too long: forwarder_start goes, without its strings");
+	is_int(fw_count(out, "file="), 0, "  no file field, cut or whole");
+	is_int(fw_count(out, "event=\"process_end\""), 3,
+	    "strings too long: the records go as ever");
+	ok(fw_seq_contiguous(out), "strings too long: seq 1..4 with no hole");
+	forwarder_free(f);
+	sink_close(s);
+	close(sfd);
+}
+
+/* A sentence longer than a control event carries is cut with a visible
+ * mark; the event's facts are in its other fields. */
+static void
+test_message_cut(void)
+{
+	struct forwarder *f = calloc(1, sizeof(*f));
+	struct control_item *it;
+	char msg[400];
+
+	if (f == NULL)
+		abort();
+	memset(msg, 'm', sizeof(msg) - 1);
+	msg[sizeof(msg) - 1] = '\0';
+	memcpy(msg + 150, "\xc3\xa9\xc3\xa9\xc3\xa9", 6);
+	it = queue_control(f, FMT_GAP, 3, NULL, msg);
+	ok(it != NULL && it->c.message != NULL &&
+	    strlen(it->c.message) <= SCHEMA_TEXT_MAX &&
+	    strcmp(it->c.message + strlen(it->c.message) - 6, " [...]") == 0,
+	    "a long sentence is cut to the schema's %d bytes, marked: %zu",
+	    SCHEMA_TEXT_MAX, it && it->c.message ? strlen(it->c.message) : 0);
+	ok(it != NULL && it->c.message != NULL &&
+	    strncmp(it->c.message, msg, strlen(it->c.message) - 6) == 0 &&
+	    (strlen(it->c.message) - 6 - 150) % 2 == 0,
+	    "  a prefix of it, not inside a character");
+	it = queue_control(f, FMT_GAP, 3, NULL, "short");
+	is_str(it ? it->c.message : NULL, "short", "a short one goes whole");
+	free(f->ctl[0].message);
+	free(f->ctl[1].message);
+	free(f);
+}
+
 int
 main(void)
 {
@@ -399,6 +519,9 @@ main(void)
 	test_rewind_failed();
 	test_queue_full();
 	test_doubt_twice();
+	test_record_too_long();
+	test_control_too_long();
+	test_message_cut();
 	fw_cleanup();
 	return done_testing();
 }
