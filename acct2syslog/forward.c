@@ -305,6 +305,18 @@ pump_rounds(struct forwarder *f, uint64_t now_us)
 	return step_ok();
 }
 
+/* The result of a pump or a stop, for the caller and the status line. */
+static enum forward_result
+pump_result(struct forwarder *f, struct forward_step s,
+    struct forward_pump *ret)
+{
+	ret->error = s.error;
+	if (s.result == FORWARD_SOURCE_FAILED)
+		ret->file = f->failed_file ? f->failed_file : f->path;
+	f->last_result = s.result;
+	return s.result;
+}
+
 enum forward_result
 forwarder_pump(struct forwarder *f, uint64_t now_us, struct forward_pump *ret)
 {
@@ -314,7 +326,7 @@ forwarder_pump(struct forwarder *f, uint64_t now_us, struct forward_pump *ret)
 	*ret = (struct forward_pump){ 0, s.error, NULL };
 	if (s.result == FORWARD_WAITING &&
 	    (f->n_batch > 0 || f->n_ctl > 0 || f->more))
-		goto out;
+		return pump_result(f, s, ret);
 	if (!step_failed(s) && f->dirty) {
 		uint64_t due = f->last_commit_us + f->o.batch_ms * MS;
 		struct forward_step c;
@@ -331,12 +343,7 @@ forwarder_pump(struct forwarder *f, uint64_t now_us, struct forward_pump *ret)
 			    f->o.rotation_grace_ms * MS / 2 + MS);
 		ret->wait_ms = (unsigned)(wait_us / MS);
 	}
-out:
-	ret->error = s.error;
-	if (s.result == FORWARD_SOURCE_FAILED)
-		ret->file = f->failed_file ? f->failed_file : f->path;
-	f->last_result = s.result;
-	return s.result;
+	return pump_result(f, s, ret);
 }
 
 int
@@ -411,7 +418,7 @@ forwarder_stop(struct forwarder *f, uint64_t now_us, const char *why,
 
 	*ret = (struct forward_pump){ 0, 0, NULL };
 	if (step_failed(s = deliver(f, now_us)))
-		goto out;
+		return pump_result(f, s, ret);
 	if ((it = queue_control(f, FMT_FORWARDER_STOP, PRIO_NOTICE,
 	    f->cur.path, why)) != NULL) {
 		it->c.has = FMT_HAS_OFFSET | FMT_HAS_RECORDS;
@@ -420,15 +427,9 @@ forwarder_stop(struct forwarder *f, uint64_t now_us, const char *why,
 		it->pos_id = f->pos_id;
 		it->pos_offset = f->pos_offset;
 	}
-	if (step_failed(s = deliver(f, now_us)))
-		goto out;
-	s = commit(f, now_us, true, false);
-out:
-	ret->error = s.error;
-	if (s.result == FORWARD_SOURCE_FAILED)
-		ret->file = f->failed_file ? f->failed_file : f->path;
-	f->last_result = s.result;
-	return s.result;
+	if (!step_failed(s = deliver(f, now_us)))
+		s = commit(f, now_us, true, false);
+	return pump_result(f, s, ret);
 }
 
 void

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "sink-ops.h"
 #include "timefmt.h"
 
@@ -276,32 +277,13 @@ sink_lines_free(struct sink_lines *l)
 	l->len = 0;
 }
 
-/* All of buf to fd, across short writes and signals. */
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;	/* no progress: do not spin */
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 sink_lines_write(struct sink_lines *l, int fd)
 {
 	size_t len = l->len;
 
 	l->len = 0;
-	return len == 0 ? 0 : write_all(fd, l->buf, len);
+	return len == 0 ? 0 : fd_write_all(fd, l->buf, len);
 }
 
 int

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "fdio.h"
 #include "macro.h"
 #include "safedir.h"
 #include "state.h"
@@ -74,22 +75,6 @@ render(const struct state *s, char *buf, size_t size)
 	return n;
 }
 
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 state_save(int dir_fd, const struct state *s)
 {
@@ -102,7 +87,7 @@ state_save(int dir_fd, const struct state *s)
 	    O_TRUNC, 0640);
 	if (fd < 0)
 		return fd;
-	if ((rc = write_all(fd, buf, len)) < 0 || (fsync(fd) < 0 &&
+	if ((rc = fd_write_all(fd, buf, len)) < 0 || (fsync(fd) < 0 &&
 	    (rc = -errno) < 0)) {
 		close(fd);
 		unlinkat(dir_fd, STATE_TMP, 0);

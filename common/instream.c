@@ -145,6 +145,12 @@ instream_open_fd(int fd, enum instream_mode mode, struct instream **ret)
 	ssize_t got;
 	int rc;
 
+	/* A directory is refused before anything is read from it. */
+	if ((rc = fstat(fd, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ?
+	    -EISDIR : 0) < 0) {
+		close(fd);
+		return rc;
+	}
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->in = malloc(IN_SIZE)) == NULL) {
 		free(s);
@@ -152,8 +158,7 @@ instream_open_fd(int fd, enum instream_mode mode, struct instream **ret)
 		return -ENOMEM;
 	}
 	s->fd = fd;
-	s->in_place = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    lseek(fd, 0, SEEK_CUR) == 0;
+	s->in_place = S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0;
 	/* gzip is told by its magic; a pipe may give one byte at a time. */
 	while (mode == INSTREAM_DETECT && s->in_len < 2 && !s->in_eof) {
 		if ((got = read_fd(fd, s->in + s->in_len,

@@ -34,7 +34,8 @@ struct instream;
 
 /*
  * Take over fd (closed even on failure) and look at its first bytes (a
- * read that may block, on a pipe).  -ENOMEM, or the error of read(2).
+ * read that may block, on a pipe).  -EISDIR for a directory, -ENOMEM, or
+ * the error of fstat(2) or read(2).
  */
 int	instream_open_fd(int fd, enum instream_mode mode,
 	    struct instream **ret);

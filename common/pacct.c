@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "instream.h"
 #include "macro.h"
 #include "pacct.h"
@@ -320,23 +321,6 @@ open_tmpfile(const char *dir)
 	return fd;
 }
 
-/* write(2) all n bytes: 0 or -errno. */
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Make the stream a seekable plain file: decompress or copy a pipe into
  * an unlinked temporary file, up to max_spool bytes (-EFBIG past them).
@@ -370,7 +354,7 @@ make_seekable(struct pacct_reader *r, const char *tmpdir)
 			return -EFBIG;
 		}
 		spooled += (uint64_t)got;
-		if ((rc = write_all(tmp, r->buf, (size_t)got)) < 0) {
+		if ((rc = fd_write_all(tmp, r->buf, (size_t)got)) < 0) {
 			close(tmp);
 			return rc;
 		}
@@ -566,16 +550,9 @@ int
 pacct_open_fd(int fd, const char *name, const struct pacct_options *options,
     struct pacct_reader **ret_reader)
 {
-	struct stat st;
 	struct instream *in;
 	int rc;
 
-	/* A directory is refused before anything is read from it. */
-	if ((rc = fstat(fd, &st) < 0 ? -errno :
-	    S_ISDIR(st.st_mode) ? -EISDIR : 0) < 0) {
-		close(fd);
-		return rc;
-	}
 	if ((rc = instream_open_fd(fd, INSTREAM_DETECT, &in)) < 0)
 		return rc;
 	return pacct_open_stream(in, name, options, ret_reader);
@@ -585,17 +562,12 @@ int
 pacct_open(const char *path, const struct pacct_options *options,
     struct pacct_reader **ret_reader)
 {
-	int fd;
+	int fd = fd_open_input(path);
 
-	if (strcmp(path, "-") == 0) {
-		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) < 0)
-			return -errno;
-		return pacct_open_fd(fd, "(stdin)", options, ret_reader);
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return -errno;
-	return pacct_open_fd(fd, path, options, ret_reader);
+		return fd;
+	return pacct_open_fd(fd, strcmp(path, "-") == 0 ? "(stdin)" : path,
+	    options, ret_reader);
 }
 
 /* Turn an item into the caller's answer. */

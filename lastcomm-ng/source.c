@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "instream.h"
 #include "jsonline.h"
 #include "macro.h"
@@ -309,19 +310,11 @@ source_open_archive(const char *path, const char *rulebase_dir,
 {
 	const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
 	struct instream *in;
-	struct stat st;
 	enum source_kind kind;
 	int fd, rc;
 
-	fd = strcmp(path, "-") == 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) :
-	    open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if ((rc = fstat(fd, &st) < 0 ? -errno :
-	    S_ISDIR(st.st_mode) ? -EISDIR : 0) < 0) {
-		close(fd);
-		return rc;
-	}
+	if ((fd = fd_open_input(path)) < 0)
+		return fd;
 	if ((rc = instream_open_fd(fd, INSTREAM_DETECT, &in)) < 0)
 		return rc;
 	if ((rc = sniff_stream(in, &kind)) < 0) {
