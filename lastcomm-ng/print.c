@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * print.c: lastcomm-ng's printers.  The lastcomm format is the hot path of
- * a full listing, so it is built by hand into one buffer per line.
+ * print.c: lastcomm-ng's printers.  Every line is built through one bounded
+ * writer (schema.h, line.h) into one buffer, so that no input can write
+ * past it.  The lastcomm format is the hot path of a full listing: its
+ * helpers are inlined, and the writer stays in registers.
  */
 #include "config.h"
 
@@ -11,7 +13,7 @@
 #include <string.h>
 
 #include "escape.h"
-#include "macro.h"
+#include "line.h"
 #include "print.h"
 #include "query.h"
 #include "timefmt.h"
@@ -38,62 +40,16 @@ printer_parse_format(const char *name, enum print_format *ret_format)
 	return -EINVAL;
 }
 
-static char *
-put_bytes(char *d, const char *s, size_t n)
+/* RFC 3339 UTC time of us, through the writer. */
+static void
+put_rfc3339(struct writer *w, uint64_t us)
 {
-	memcpy(d, s, n);
-	return d + n;
-}
+	char tmp[TIMEFMT_RFC3339_LEN];
 
-/* len bytes of s in lastcomm's view ('?' for each byte that is not
- * printable ASCII) into d, cut at width and padded with spaces to it. */
-static char *
-put_padded(char *d, const char *s, size_t len, size_t width)
-{
-	size_t n = esc_view(d, width + 1, s, len, ESC_VIEW_LASTCOMM, NULL);
-
-	memset(d + n, ' ', width - n);
-	return d + width;
-}
-
-/* Right-justify v in width columns (wider if it needs more). */
-static char *
-put_uint(char *d, uint64_t v, size_t width)
-{
-	char tmp[24];
-	size_t n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	while (width > n) {
-		*d++ = ' ';
-		width--;
-	}
-	while (n > 0)
-		*d++ = tmp[--n];
-	return d;
-}
-
-/* printf's "%6.2f" of ticks / ahz, exactly as printf would round it. */
-static char *
-put_seconds_2(char *d, uint64_t ticks, unsigned ahz)
-{
-	char tmp[48];
-	int n;
-
-	if (ahz == 100) {
-		/* k/100 prints as the exact decimal: no rounding. */
-		d = put_uint(d, ticks / 100, 3);
-		*d++ = '.';
-		*d++ = (char)('0' + ticks % 100 / 10);
-		*d++ = (char)('0' + ticks % 10);
-		return d;
-	}
-	n = snprintf(tmp, sizeof(tmp), "%6.2f", (double)ticks / ahz);
-	memcpy(d, tmp, (size_t)n);
-	return d + n;
+	if (writer_room(w) >= TIMEFMT_RFC3339_LEN)
+		w->p += timefmt_rfc3339(w->p, us);
+	else
+		writer_bytes(w, tmp, timefmt_rfc3339(tmp, us));
 }
 
 /* "Sat Nov 21 05:27": ctime's first 16 characters, cached per minute. */
@@ -119,111 +75,133 @@ minute_text(struct printer *p, time_t t)
 }
 
 /* GNU lastcomm's line. */
-static size_t
-line_lastcomm(struct printer *p, const struct acct_event *ev, char *line)
+static void
+line_lastcomm(struct printer *p, const struct acct_event *ev,
+    struct writer *w)
 {
 	const char *user, *tty;
-	char *d = line, buf[12];
+	char buf[12], flags[7];
 
 	/* The name, non-printing bytes shown as '?', in 16 columns. */
-	d = put_padded(d, ev->comm, ev->comm_len, 16);
-	*d++ = ' ';
-	*d++ = ev->flags & ACCT_FLAG_SU ? 'S' : ' ';
-	*d++ = ev->flags & ACCT_FLAG_FORK ? 'F' : ' ';
-	*d++ = ev->flags & ACCT_FLAG_COMPAT ? 'C' : ' ';
-	*d++ = ev->flags & ACCT_FLAG_CORE ? 'D' : ' ';
-	*d++ = ev->flags & ACCT_FLAG_XSIG ? 'X' : ' ';
-	*d++ = ' ';
+	line_lastcomm_column(w, ev->comm, ev->comm_len, 16);
+	flags[0] = ' ';
+	flags[1] = ev->flags & ACCT_FLAG_SU ? 'S' : ' ';
+	flags[2] = ev->flags & ACCT_FLAG_FORK ? 'F' : ' ';
+	flags[3] = ev->flags & ACCT_FLAG_COMPAT ? 'C' : ' ';
+	flags[4] = ev->flags & ACCT_FLAG_CORE ? 'D' : ' ';
+	flags[5] = ev->flags & ACCT_FLAG_XSIG ? 'X' : ' ';
+	flags[6] = ' ';
+	writer_bytes(w, flags, sizeof(flags));
 	if (p->show_paging) {
-		d = put_uint(d, ev->minflt, 6);
-		d = put_bytes(d, "min ", 4);
-		d = put_uint(d, ev->majflt, 6);
-		d = put_bytes(d, "maj ", 4);
-		d = put_uint(d, ev->swaps, 4);
-		d = put_bytes(d, "swp ", 4);
+		line_u64_right(w, ev->minflt, 6);
+		writer_literal(w, "min ");
+		line_u64_right(w, ev->majflt, 6);
+		writer_literal(w, "maj ");
+		line_u64_right(w, ev->swaps, 4);
+		writer_literal(w, "swp ");
 	} else {
 		user = query_user_text(&p->ctx, ev->uid, buf);
 		tty = query_tty_text(&p->ctx, ev->tty);
-		d = put_padded(d, user, strnlen(user, 8), 8);
-		*d++ = ' ';
-		d = put_padded(d, tty, strnlen(tty, 8), 8);
-		*d++ = ' ';
+		line_lastcomm_column(w, user, strnlen(user, 8), 8);
+		writer_char(w, ' ');
+		line_lastcomm_column(w, tty, strnlen(tty, 8), 8);
+		writer_char(w, ' ');
 	}
-	d = put_seconds_2(d, ev->user_ticks + ev->sys_ticks, ev->ahz);
-	d = put_bytes(d, " secs ", 6);
-	d = put_bytes(d, minute_text(p, (time_t)ev->start_time), 16);
-	if (p->show_pid && ev->has_pid)	/* signed, as GNU prints them */
-		d += sprintf(d, " %d %d", (int32_t)ev->pid, (int32_t)ev->ppid);
-	*d++ = '\n';
-	return (size_t)(d - line);
+	line_ticks_2(w, ev->user_ticks + ev->sys_ticks, ev->ahz);
+	writer_literal(w, " secs ");
+	writer_bytes(w, minute_text(p, (time_t)ev->start_time), 16);
+	if (p->show_pid && ev->has_pid) {	/* signed, as GNU prints them */
+		writer_char(w, ' ');
+		line_i64(w, (int32_t)ev->pid);
+		writer_char(w, ' ');
+		line_i64(w, (int32_t)ev->ppid);
+	}
+	writer_char(w, '\n');
 }
 
-/* A name from the record or the archive (user, group, tty, host: at
- * most NAMES_MAX bytes are shown) in the text view, in buf. */
-static const char *
-shown(char buf[ESC_VIEW_MAX(NAMES_MAX)], const char *s)
+/* A name from the record or the archive (user, group, tty, host) in the
+ * text view, left-justified in width columns. */
+static void
+put_shown(struct writer *w, const char *s, size_t width)
 {
-	esc_view(buf, ESC_VIEW_MAX(NAMES_MAX), s, strnlen(s, NAMES_MAX),
-	    ESC_VIEW_TEXT, NULL);
-	return buf;
+	line_view_left(w, s, strnlen(s, LINE_VIEW_MAX + 1), ESC_VIEW_TEXT,
+	    width);
 }
 
 /* "2026-11-21 05:27:03", local or UTC. */
-static char *
-put_datetime(const struct printer *p, char *d, time_t t)
+static void
+put_datetime(const struct printer *p, struct writer *w, time_t t)
 {
 	struct tm tm;
+	char tmp[20];
 
-	if ((p->utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) == NULL)
-		return put_bytes(d, "0000-00-00 00:00:00", 19);
-	return d + strftime(d, 20, "%Y-%m-%d %H:%M:%S", &tm);
+	if ((p->utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) == NULL) {
+		writer_literal(w, "0000-00-00 00:00:00");
+		return;
+	}
+	writer_bytes(w, tmp, strftime(tmp, sizeof(tmp), "%Y-%m-%d %H:%M:%S",
+	    &tm));
 }
 
 /* One readable line with everything an audit asks first. */
-static size_t
-line_long(struct printer *p, const struct acct_event *ev, char *line)
+static void
+line_long(struct printer *p, const struct acct_event *ev, struct writer *w)
 {
 	uint64_t elapsed = acct_elapsed_us(ev);
-	char *d = line, buf[12], status[32], name[ESC_VIEW_MAX(ACCT_COMM_MAX)];
-	char user[ESC_VIEW_MAX(NAMES_MAX)], tty[ESC_VIEW_MAX(NAMES_MAX)];
+	char buf[12], *status;
 
 	if (p->show_host) {
-		char host[ESC_VIEW_MAX(NAMES_MAX)];
-
-		d += sprintf(d, "%-16s ", shown(host, p->ctx.host ?
-		    p->ctx.host : "-"));
+		put_shown(w, p->ctx.host ? p->ctx.host : "-", 16);
+		writer_char(w, ' ');
 	}
-	d = put_datetime(p, d, (time_t)ev->start_time);
-	*d++ = ' ';
-	d = put_datetime(p, d, (time_t)((acct_end_us(ev)) / 1000000));
-	*d++ = ' ';
-	esc_view(name, sizeof(name), ev->comm, ev->comm_len, ESC_VIEW_TEXT,
-	    NULL);
-	d += sprintf(d, "%-16s %-8s %-8s %9.3fs cpu %6.2fs ", name,
-	    shown(user, query_user_text(&p->ctx, ev->uid, buf)),
-	    shown(tty, query_tty_text(&p->ctx, ev->tty)), (double)elapsed / 1e6,
+	put_datetime(p, w, (time_t)ev->start_time);
+	writer_char(w, ' ');
+	put_datetime(p, w, (time_t)((acct_end_us(ev)) / 1000000));
+	writer_char(w, ' ');
+	line_view_left(w, ev->comm, ev->comm_len, ESC_VIEW_TEXT, 16);
+	writer_char(w, ' ');
+	put_shown(w, query_user_text(&p->ctx, ev->uid, buf), 8);
+	writer_char(w, ' ');
+	put_shown(w, query_tty_text(&p->ctx, ev->tty), 8);
+	line_printf(w, " %9.3fs cpu %6.2fs ", (double)elapsed / 1e6,
 	    (double)acct_ticks_to_us(ev, ev->user_ticks + ev->sys_ticks) / 1e6);
-	if (ev->signal != 0)
-		snprintf(status, sizeof(status), "signal %u%s", ev->signal,
-		    ev->core_dumped ? " core" : "");
-	else
-		snprintf(status, sizeof(status), "exit %u", ev->exit_code);
-	d += sprintf(d, "%-14s", status);
-	if (ev->has_pid)
-		d += sprintf(d, " pid %u ppid %u", ev->pid, ev->ppid);
-	else
-		d += sprintf(d, " pid - ppid -");
-	*d++ = '\n';
-	return (size_t)(d - line);
+	/* The status, left-justified in 14 columns. */
+	status = w->p;
+	if (ev->signal != 0) {
+		writer_literal(w, "signal ");
+		writer_u64(w, ev->signal);
+		if (ev->core_dumped)
+			writer_literal(w, " core");
+	} else {
+		writer_literal(w, "exit ");
+		writer_u64(w, ev->exit_code);
+	}
+	if (w->p - status < 14)
+		line_fill(w, ' ', 14 - (size_t)(w->p - status));
+	if (ev->has_pid) {
+		writer_literal(w, " pid ");
+		writer_u64(w, ev->pid);
+		writer_literal(w, " ppid ");
+		writer_u64(w, ev->ppid);
+	} else
+		writer_literal(w, " pid - ppid -");
+	writer_char(w, '\n');
 }
 
 /* One CSV field of len untrusted bytes: visible, never a formula, quoted
- * as RFC 4180 says (esc_view's CSV view); at most NAMES_MAX bytes. */
-static char *
-put_csv(char *d, const char *s, size_t len)
+ * as RFC 4180 says (esc_view's CSV view). */
+static void
+put_csv(struct writer *w, const char *s, size_t len)
 {
-	return d + esc_view(d, ESC_VIEW_MAX(NAMES_MAX), s, MIN(len,
-	    (size_t)NAMES_MAX), ESC_VIEW_CSV, NULL);
+	line_view(w, s, len, ESC_VIEW_CSV);
+}
+
+/* A CSV field of a NUL-terminated name, none for NULL. */
+static void
+put_csv_name(struct writer *w, const char *s)
+{
+	if (s != NULL)
+		put_csv(w, s, strnlen(s, LINE_VIEW_MAX + 1));
 }
 
 /* The CSV columns, named as in the schema (line_csv() writes them). */
@@ -238,47 +216,88 @@ static const uint8_t csv_columns[] = {
 };
 
 /* The schema's fields, UTC times, names in their visible form. */
-static size_t
-line_csv(struct printer *p, const struct acct_event *ev, char *line)
+static void
+line_csv(struct printer *p, const struct acct_event *ev, struct writer *w)
 {
-	char *d = line, flags[32];
-	const char *user = query_user(&p->ctx, ev->uid);
-	const char *group = query_group(&p->ctx, ev->gid);
-	const char *tty = query_tty(&p->ctx, ev->tty);
-	uint64_t start = (uint64_t)ev->start_time * 1000000;
+	char flags[SCHEMA_FLAGS_MAX + 1];
+	const uint64_t counts[] = { ev->mem_kib, ev->minflt, ev->majflt,
+	    ev->io_chars, ev->io_blocks, ev->swaps, ev->version };
 
-	d += timefmt_rfc3339(d, start);
-	*d++ = ',';
-	d += timefmt_rfc3339(d, acct_end_us(ev));
-	*d++ = ',';
-	d = put_csv(d, ev->comm, ev->comm_len);
-	if (ev->has_pid)
-		d += sprintf(d, ",%u,%u,", ev->pid, ev->ppid);
-	else
-		d = put_bytes(d, ",,,", 3);
-	if (user)
-		d = put_csv(d, user, strlen(user));
-	d += sprintf(d, ",%u,", ev->uid);
-	if (group)
-		d = put_csv(d, group, strlen(group));
-	d += sprintf(d, ",%u,", ev->gid);
-	if (tty)
-		d = put_csv(d, tty, strlen(tty));
-	d += sprintf(d, ",%u,%u,%u,", ev->exit_code, ev->signal,
-	    ev->core_dumped);
-	fmt_flags(flags, sizeof(flags), ev->flags);
-	d = put_csv(d, flags, strlen(flags));
-	d += sprintf(d, ",%.3f,%.3f,%.3f,%ju,%ju,%ju,%ju,%ju,%ju,%u,",
-	    (double)acct_elapsed_us(ev) / 1e6,
+	put_rfc3339(w, (uint64_t)ev->start_time * 1000000);
+	writer_char(w, ',');
+	put_rfc3339(w, acct_end_us(ev));
+	writer_char(w, ',');
+	put_csv(w, ev->comm, ev->comm_len);
+	writer_char(w, ',');
+	if (ev->has_pid) {
+		writer_u64(w, ev->pid);
+		writer_char(w, ',');
+		writer_u64(w, ev->ppid);
+	} else
+		writer_char(w, ',');
+	writer_char(w, ',');
+	put_csv_name(w, query_user(&p->ctx, ev->uid));
+	writer_char(w, ',');
+	writer_u64(w, ev->uid);
+	writer_char(w, ',');
+	put_csv_name(w, query_group(&p->ctx, ev->gid));
+	writer_char(w, ',');
+	writer_u64(w, ev->gid);
+	writer_char(w, ',');
+	put_csv_name(w, query_tty(&p->ctx, ev->tty));
+	writer_char(w, ',');
+	writer_u64(w, ev->exit_code);
+	writer_char(w, ',');
+	writer_u64(w, ev->signal);
+	writer_char(w, ',');
+	writer_u64(w, ev->core_dumped);
+	writer_char(w, ',');
+	put_csv(w, flags, fmt_flags(flags, sizeof(flags), ev->flags));
+	line_printf(w, ",%.3f,%.3f,%.3f,", (double)acct_elapsed_us(ev) / 1e6,
 	    (double)acct_ticks_to_us(ev, ev->user_ticks) / 1e6,
-	    (double)acct_ticks_to_us(ev, ev->sys_ticks) / 1e6,
-	    (uintmax_t)ev->mem_kib, (uintmax_t)ev->minflt,
-	    (uintmax_t)ev->majflt, (uintmax_t)ev->io_chars,
-	    (uintmax_t)ev->io_blocks, (uintmax_t)ev->swaps, ev->version);
-	if (p->ctx.host)
-		d = put_csv(d, p->ctx.host, strnlen(p->ctx.host, NAMES_MAX));
-	*d++ = '\n';
-	return (size_t)(d - line);
+	    (double)acct_ticks_to_us(ev, ev->sys_ticks) / 1e6);
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		writer_u64(w, counts[i]);
+		writer_char(w, ',');
+	}
+	put_csv_name(w, p->ctx.host);
+	writer_char(w, '\n');
+}
+
+size_t
+printer_line(struct printer *p, const struct acct_event *ev, char *buf,
+    size_t size, bool *ret_fits)
+{
+	struct writer w = writer_init(buf, size);
+	struct fmt_context fc;
+	size_t n;
+
+	switch (p->format) {
+	case PRINT_LASTCOMM:
+		line_lastcomm(p, ev, &w);
+		break;
+	case PRINT_LONG:
+		line_long(p, ev, &w);
+		break;
+	case PRINT_KV:
+	case PRINT_JSON:
+		/* The wire form, never cut: all of it, or nothing. */
+		fc = query_fmt_context(&p->ctx, ev);
+		if (size == 0 || (p->format == PRINT_KV ? fmt_kv(buf, size - 1,
+		    ev, &fc, &n) : fmt_json(buf, size - 1, ev, &fc, &n)) !=
+		    FMT_OK) {
+			*ret_fits = false;
+			return 0;
+		}
+		w.p += n;
+		writer_char(&w, '\n');
+		break;
+	case PRINT_CSV:
+		line_csv(p, ev, &w);
+		break;
+	}
+	*ret_fits = writer_ok(&w);
+	return (size_t)(w.p - buf);
 }
 
 void
@@ -297,33 +316,13 @@ printer_begin(struct printer *p)
 void
 printer_record(struct printer *p, const struct acct_event *ev)
 {
-	struct fmt_context fc;
 	char line[LINE_MAX_LEN];
-	size_t n;
+	bool fits;
+	size_t n = printer_line(p, ev, line, sizeof(line), &fits);
 
-	switch (p->format) {
-	case PRINT_LASTCOMM:
-		n = line_lastcomm(p, ev, line);
-		break;
-	case PRINT_LONG:
-		n = line_long(p, ev, line);
-		break;
-	case PRINT_KV:
-	case PRINT_JSON:
-		/* FMT_READ_MAX holds whatever a reader took: never cut. */
-		fc = query_fmt_context(&p->ctx, ev);
-		if ((p->format == PRINT_KV ? fmt_kv(line, sizeof(line), ev,
-		    &fc, &n) : fmt_json(line, sizeof(line), ev, &fc, &n)) !=
-		    FMT_OK) {
-			warnx("internal error: a record does not fit a line");
-			return;
-		}
-		line[n++] = '\n';
-		break;
-	case PRINT_CSV:
-		n = line_csv(p, ev, line);
-		break;
-	default:
+	/* LINE_MAX_LEN holds any line of what a reader took. */
+	if (!fits) {
+		warnx("internal error: a record does not fit a line");
 		return;
 	}
 	fwrite_unlocked(line, 1, n, p->out);

@@ -10,8 +10,12 @@
  * tty, host) are never printed raw: they go through esc_view(), GNU's '?'
  * per byte in the lastcomm format, #ooo in long, the CSV view (no formula,
  * RFC 4180 quotes) in csv; kv and json are the wire form, unchanged.
- * Output errors are left in the stream (ferror) for the caller to
- * report.
+ * Every line is built through a bounded writer: printer_line() never
+ * writes past the buffer it is given, whatever the record and its names.
+ * A text field whose view is longer than a reader's limits allow is shown
+ * shortened, ending in "#..." (line.h); lastcomm's columns are cut as
+ * GNU's are.  Output errors are left in the stream (ferror) for the
+ * caller to report.
  */
 #ifndef LASTCOMM_PRINT_H
 #define LASTCOMM_PRINT_H
@@ -54,5 +58,12 @@ int	printer_parse_format(const char *name, enum print_format *ret_format);
 void	printer_begin(struct printer *p);
 
 void	printer_record(struct printer *p, const struct acct_event *ev);
+
+/* The line printer_record() writes for ev, with its '\n', into buf of size
+ * bytes (no NUL): its length.  *ret_fits is false when it did not fit:
+ * then buf holds a cut line (kv, json: nothing), and nothing past size is
+ * written. */
+size_t	printer_line(struct printer *p, const struct acct_event *ev,
+	    char *buf, size_t size, bool *ret_fits);
 
 #endif
