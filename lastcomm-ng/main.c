@@ -444,7 +444,8 @@ drain(struct pacct_reader *r, const char *path, struct options *opt)
 				break;
 			if (opt->summary == NULL)
 				printer_record(&opt->printer, &ev);
-			else if (summary_add(opt->summary, &ev) < 0)
+			else if (summary_add(opt->summary, &ev,
+			    &opt->printer.ctx) < 0)
 				errx(1, "out of memory");
 			break;
 		case PACCT_SKIPPED:
@@ -498,7 +499,7 @@ take_entry(const struct entry *e, struct options *opt)
 	if (!query_match(&opt->query, &e->ev, &ctx))
 		return;
 	if (opt->summary != NULL) {
-		if (summary_add(opt->summary, &e->ev) < 0)
+		if (summary_add(opt->summary, &e->ev, &ctx) < 0)
 			errx(1, "out of memory");
 		return;
 	}

@@ -133,7 +133,7 @@ static void
 put_datetime(const struct printer *p, struct writer *w, time_t t)
 {
 	struct tm tm;
-	char tmp[20];
+	char tmp[32];		/* years past 9999 too */
 
 	if ((p->utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) == NULL) {
 		writer_literal(w, "0000-00-00 00:00:00");
@@ -281,16 +281,16 @@ printer_line(struct printer *p, const struct acct_event *ev, char *buf,
 		break;
 	case PRINT_KV:
 	case PRINT_JSON:
-		/* The wire form, never cut: all of it, or nothing. */
+		/* The wire form, never cut: all of it, or nothing.  Its NUL
+		 * (within size) becomes the newline. */
 		fc = query_fmt_context(&p->ctx, ev);
-		if (size == 0 || (p->format == PRINT_KV ? fmt_kv(buf, size - 1,
-		    ev, &fc, &n) : fmt_json(buf, size - 1, ev, &fc, &n)) !=
-		    FMT_OK) {
+		if ((p->format == PRINT_KV ? fmt_kv(buf, size, ev, &fc, &n) :
+		    fmt_json(buf, size, ev, &fc, &n)) != FMT_OK || n >= size) {
 			*ret_fits = false;
 			return 0;
 		}
-		w.p += n;
-		writer_char(&w, '\n');
+		buf[n] = '\n';
+		w.p += n + 1;
 		break;
 	case PRINT_CSV:
 		line_csv(p, ev, &w);

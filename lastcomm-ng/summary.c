@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * summary.c: totals per command and per user, in growing hash tables.
+ * summary.c: totals per command and per user, in growing hash tables; each
+ * line of the report through the bounded writer (line.h).
  */
 #include "config.h"
 
@@ -11,12 +12,17 @@
 #include <string.h>
 
 #include "escape.h"
+#include "line.h"
 #include "query.h"
 #include "summary.h"
 
 struct total {
 	bool		used;
 	uint32_t	uid;			/* user table */
+	/* The user table's label: the name that came with the record, when
+	 * one did (named); else the names cache's, looked up when printed. */
+	bool		named, has_user;
+	char		user[NAMES_MAX + 1];
 	char		comm[ACCT_COMM_MAX + 1];	/* command table */
 	uint8_t		comm_len;
 	uint64_t	count, failed;
@@ -46,13 +52,20 @@ hash_bytes(const void *p, size_t n)
 static uint32_t
 hash_total(const struct total *t, bool by_user)
 {
-	return by_user ? t->uid * 2654435761u : hash_bytes(t->comm, t->comm_len);
+	if (!by_user)
+		return hash_bytes(t->comm, t->comm_len);
+	return t->uid * 2654435761u ^ hash_bytes(t->user, strlen(t->user));
 }
 
+/* A user is a uid and the name it came with: one uid may be two people
+ * on two hosts of an archive. */
 static bool
 same_key(const struct total *a, const struct total *b, bool by_user)
 {
-	return by_user ? a->uid == b->uid : a->comm_len == b->comm_len &&
+	if (by_user)
+		return a->uid == b->uid && a->named == b->named &&
+		    a->has_user == b->has_user && strcmp(a->user, b->user) == 0;
+	return a->comm_len == b->comm_len &&
 	    memcmp(a->comm, b->comm, a->comm_len) == 0;
 }
 
@@ -106,15 +119,30 @@ count(struct total *t, const struct acct_event *ev)
 }
 
 int
-summary_add(struct summary *s, const struct acct_event *ev)
+summary_add(struct summary *s, const struct acct_event *ev,
+    const struct query_context *ctx)
 {
 	struct total key = { .uid = ev->uid, .comm_len = ev->comm_len }, *t;
+	struct total user_key;
 
 	memcpy(key.comm, ev->comm, ev->comm_len);
+	user_key = key;
+	if (ctx != NULL && ctx->names_given) {
+		const char *user = query_user(ctx, ev->uid);
+
+		user_key.named = true;
+		if (user != NULL) {
+			size_t n = strnlen(user, NAMES_MAX);
+
+			user_key.has_user = true;
+			memcpy(user_key.user, user, n);
+			user_key.user[n] = '\0';
+		}
+	}
 	if ((t = find(&s->commands, &key, false)) == NULL)
 		return -ENOMEM;
 	count(t, ev);
-	if ((t = find(&s->users, &key, true)) == NULL)
+	if ((t = find(&s->users, &user_key, true)) == NULL)
 		return -ENOMEM;
 	count(t, ev);
 	return 0;
@@ -129,8 +157,38 @@ by_count(const void *a, const void *b)
 		return x->count < y->count ? 1 : -1;
 	if (x->uid != y->uid)
 		return x->uid < y->uid ? -1 : 1;
+	if (x->named != y->named)
+		return x->named ? 1 : -1;
+	if (strcmp(x->user, y->user) != 0)
+		return strcmp(x->user, y->user);
 	return strcmp(x->comm, y->comm);
 }
+
+/* A row's label: its command, or its user's name (the one it came with,
+ * else the names cache's, else the uid). */
+static void
+put_label(struct writer *w, const struct total *row, bool by_user,
+    struct names *names)
+{
+	struct query_context ctx = { .names = names };
+	const char *user;
+	char buf[12];
+
+	if (!by_user) {
+		line_view_left(w, row->comm, row->comm_len, ESC_VIEW_TEXT, 16);
+		return;
+	}
+	if (row->named) {
+		ctx.names_given = true;
+		ctx.user = row->has_user ? row->user : NULL;
+	}
+	user = query_user_text(&ctx, row->uid, buf);
+	line_view_left(w, user, strnlen(user, LINE_VIEW_MAX + 1),
+	    ESC_VIEW_TEXT, 16);
+}
+
+/* A label and four numbers of at most 32 bytes each. */
+#define SUMMARY_LINE_MAX	(LINE_VIEW_MAX + 16 + 4 * 32)
 
 /* One table: the used slots sorted, then a line each. */
 static void
@@ -138,8 +196,7 @@ print_table(const struct table *t, bool by_user, struct names *names,
     FILE *out)
 {
 	struct total *rows = malloc((t->used + 1) * sizeof(*rows));
-	char name[ESC_VIEW_MAX(NAMES_MAX)], buf[12];
-	struct query_context ctx = { .names = names };
+	char line[SUMMARY_LINE_MAX];
 	size_t n = 0;
 
 	if (rows == NULL)
@@ -151,18 +208,13 @@ print_table(const struct table *t, bool by_user, struct names *names,
 	fprintf(out, "%-16s %10s %12s %14s %8s\n", by_user ? "USER" :
 	    "COMMAND", "COUNT", "CPU_SECONDS", "ELAPSED_SECONDS", "FAILED");
 	for (size_t i = 0; i < n; i++) {
-		const char *user;
+		struct writer w = writer_init(line, sizeof(line));
 
-		if (by_user) {
-			user = query_user_text(&ctx, rows[i].uid, buf);
-			esc_view(name, sizeof(name), user, strlen(user),
-			    ESC_VIEW_TEXT, NULL);
-		} else
-			esc_view(name, sizeof(name), rows[i].comm,
-			    rows[i].comm_len, ESC_VIEW_TEXT, NULL);
-		fprintf(out, "%-16s %10ju %12.2f %14.2f %8ju\n", name,
+		put_label(&w, &rows[i], by_user, names);
+		line_printf(&w, " %10ju %12.2f %14.2f %8ju\n",
 		    (uintmax_t)rows[i].count, (double)rows[i].cpu_us / 1e6,
 		    (double)rows[i].elapsed_us / 1e6, (uintmax_t)rows[i].failed);
+		fwrite(line, 1, (size_t)(w.p - line), out);
 	}
 	free(rows);
 }
