@@ -125,6 +125,12 @@ run summary --summary
 ok "--summary: no control, C1, bidi or invalid UTF-8" visible "$tmp/summary.out"
 ok "--summary: the commands are listed" \
     grep -q '^#033\[2J#302#233 ' "$tmp/summary.out"
+# The users by the names their records came with (uids 1000, 0 and 1
+# here), not by this host's accounts.
+ok "--summary: the users by the names the archives gave" sh -c '
+	grep -q "^#033\[2K#033\[1Aroot#302#2332J#342#200#256 " "$1" &&
+	grep -q "^#342#200#256root#342#201#247 " "$1" &&
+	grep -q "^#033\]0;t#007#302#233 " "$1"' sh "$tmp/summary.out"
 
 run verify --verify
 ok "--verify: no control, C1, bidi or invalid UTF-8" visible "$tmp/verify.out"
