@@ -187,7 +187,8 @@ put_label(struct writer *w, const struct total *row, bool by_user,
 	    ESC_VIEW_TEXT, 16);
 }
 
-/* A label and four numbers of at most 32 bytes each. */
+/* A label (LINE_VIEW_MAX at most, padded to 16) and four numbers of
+ * at most 32 bytes each ("%14.2f" of 2^64 microseconds is 17). */
 #define SUMMARY_LINE_MAX	(LINE_VIEW_MAX + 16 + 4 * 32)
 
 /* One table: the used slots sorted, then a line each. */
@@ -213,8 +214,11 @@ print_table(const struct table *t, bool by_user, struct names *names,
 		put_label(&w, &rows[i], by_user, names);
 		line_printf(&w, " %10ju %12.2f %14.2f %8ju\n",
 		    (uintmax_t)rows[i].count, (double)rows[i].cpu_us / 1e6,
-		    (double)rows[i].elapsed_us / 1e6, (uintmax_t)rows[i].failed);
-		fwrite(line, 1, (size_t)(w.p - line), out);
+		    (double)rows[i].elapsed_us / 1e6,
+		    (uintmax_t)rows[i].failed);
+		/* SUMMARY_LINE_MAX holds any row: a cut one is not shown. */
+		if (writer_ok(&w))
+			fwrite(line, 1, (size_t)(w.p - line), out);
 	}
 	free(rows);
 }

@@ -5,8 +5,9 @@
  * Promise: summary_add() counts one record (count, CPU time, elapsed time,
  * failures: a non-zero exit or a signal); summary_print() writes two
  * tables sorted by count, most first, commands and user names in
- * esc_view()'s text view.  A user is labelled by the name that came with
- * the record (an archive entry's), else by this host's names cache.  Memory grows with the number of
+ * esc_view()'s text view, each line through the bounded writer.  A user
+ * is labelled by the name that came with the record (an archive entry's),
+ * else by this host's names cache.  Memory grows with the number of
  * distinct commands and users, not records.
  */
 #ifndef LASTCOMM_SUMMARY_H
