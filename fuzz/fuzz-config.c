@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -88,6 +89,17 @@ __asan_default_options(void)
 }
 
 static void	remove_state_dir(void);
+
+/* Say what is going on, for a report (a long note is cut). */
+static void __attribute__((format(printf, 1, 2))) _nocov_
+set_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(note, sizeof(note), fmt, ap);
+	va_end(ap);
+}
 
 static void __attribute__((noreturn)) _nocov_
 violated(const char *what, int line)
@@ -398,7 +410,7 @@ check_error_context(const uint8_t *text, size_t len, bool variant,
 	end = nl != NULL ? (size_t)(nl - text) + 1 : len;
 	rc = config_load_text(text, start, variant, other, sizeof(other));
 	if (rc != 0)
-		snprintf(note, sizeof(note), "lines before %lu: rc %d: %s", n,
+		set_note("lines before %lu: rc %d: %s", n,
 		    rc, other);
 	check(rc == 0);
 
@@ -412,7 +424,7 @@ check_error_context(const uint8_t *text, size_t len, bool variant,
 	    sizeof(other));
 	free(alone);
 	if (rc != -EINVAL || strcmp(other, err) != 0)
-		snprintf(note, sizeof(note), "in the file: %s; line %lu alone: "
+		set_note("in the file: %s; line %lu alone: "
 		    "rc %d: %s", err, n, rc, other);
 	check(rc == -EINVAL);
 	check(strcmp(other, err) == 0);
@@ -427,7 +439,7 @@ check_error_text(const char *err, size_t err_size, const uint8_t *text,
 	unsigned long n;
 
 	check(nul != NULL);
-	snprintf(note, sizeof(note), "rc -EINVAL: %s", err);
+	set_note("rc -EINVAL: %s", err);
 	check(strchr(err, '\n') == NULL);
 	for (const char *p = err; *p != '\0'; p++)
 		check(*p >= 0x20 && *p < 0x7f);
@@ -451,7 +463,7 @@ fuzz_config(const uint8_t *text, size_t len, bool variant)
 	memcpy(&same, &c, sizeof(c));
 	memset(err, 0x5a, sizeof(err));
 	rc = config_load(&c, config_path, err, sizeof(err));
-	snprintf(note, sizeof(note), "config_load: rc %d", rc);
+	set_note("config_load: rc %d", rc);
 	/* The file is there and readable: only its text can be wrong. */
 	check(rc == 0 || rc == -EINVAL || rc == -ENOMEM);
 	if (rc == 0)
@@ -528,7 +540,7 @@ fuzz_state(const uint8_t *text, size_t len, bool sign)
 	memset(&s, 0xa5, sizeof(s));
 	memcpy(&untouched, &s, sizeof(s));
 	rc = state_load(state_dir_fd, &s);
-	snprintf(note, sizeof(note), "state_load: rc %d", rc);
+	set_note("state_load: rc %d", rc);
 	check(rc == 0 || rc == -EBADMSG);
 	if (rc != 0) {
 		check(memcmp(&s, &untouched, sizeof(s)) == 0);
@@ -545,7 +557,7 @@ fuzz_state(const uint8_t *text, size_t len, bool sign)
 	    errno == ENOENT);
 	memset(&again, 0, sizeof(again));
 	rc = state_load(state_dir_fd, &again);
-	snprintf(note, sizeof(note), "state_load of what state_save wrote: "
+	set_note("state_load of what state_save wrote: "
 	    "rc %d", rc);
 	check(rc == 0);
 	check(states_equal(&s, &again));

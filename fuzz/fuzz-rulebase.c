@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fuzz-rulebase: libFuzzer target for rulebase_parse(), one line of a
+ * syslog text archive into an entry, through liblognorm and the rules of
+ * rules/ (those of the source tree, or $FUZZ_RULES_DIR).
+ *
+ * The input is the line.  Its promises (rulebase.h), checked on every
+ * input:
+ *  - the result is 1, 0 or -EBADMSG, and 0 for a line without the tag
+ *    " acct2syslog" or without " event=\"" or "event=\"" after it;
+ *  - the header's host is at most 255 bytes;
+ *  - an entry is whole (harness_check_entry()) and keeps nothing of the
+ *    line: the line is freed before the entry is looked at;
+ *  - its kv line is well-formed and reads back to itself through
+ *    entry_set() (harness.h), and also through the rulebase, behind the
+ *    header the line came with: the same kv line and the same header
+ *    host (unless that line is over rulebase.c's limit);
+ *  - its JSON line (fmt_json(), fmt_control_json(), in the buffer
+ *    format.h asks for) is strict JSON and jsonline_parse() reads it
+ *    back into the same kv line.
+ * rulebase.c is included to reach find_message(), where the header ends.
+ */
+#include "../lastcomm-ng/rulebase.c"
+
+#include "format.h"
+#include "harness.h"
+#include "jsonline.h"
+
+
+/* The line again: the header of the first (up to the message) and kv. */
+static void _nocov_
+check_syslog_round_trip(struct rulebase *rb, const char *header,
+    size_t header_len, const char *host, const char *kv)
+{
+	static struct entry again;
+	static char line[LINE_MAX_LEN + 1 + FMT_LINE_MAX];
+	char back[FMT_LINE_MAX];
+	size_t kv_len = strlen(kv);
+
+	/* A line over the limit is refused, as rulebase.h says. */
+	if (header_len + 1 + kv_len > LINE_MAX_LEN)
+		return;
+	memcpy(line, header, header_len);
+	line[header_len] = ' ';
+	memcpy(line + header_len + 1, kv, kv_len);
+	harness_note("rulebase: again as \"%.*s\"",
+	    (int)(header_len + 1 + kv_len), line);
+	check(rulebase_parse(rb, line, header_len + 1 + kv_len, &again) == 1);
+	harness_check_entry(&again);
+	entry_kv(&again, back, sizeof(back));
+	check(strcmp(back, kv) == 0);
+	check(strcmp(rulebase_syslog_host(rb), host) == 0);
+}
+
+/* The JSON line of e, in the buffer format.h asks for, read back. */
+static void _nocov_
+check_json_round_trip(const struct entry *e, const char *kv)
+{
+	static struct jsonline *j;
+	static struct entry again;
+	size_t size = e->is_record ? FMT_JSON_MAX : FMT_CONTROL_JSON_MAX;
+	char *json = malloc(size), back[FMT_LINE_MAX];
+	size_t n;
+
+	if (json == NULL || (j == NULL && jsonline_new(&j) < 0))
+		abort();
+	n = e->is_record ? fmt_json(json, size, &e->ev, &e->ctx) :
+	    fmt_control_json(json, size, &e->c, &e->ctx);
+	check(n > 0 && n < size && json[n] == '\0');
+	check(harness_json_valid(json, n));
+	check(jsonline_parse(j, json, n, &again) == 1);
+	harness_check_entry(&again);
+	entry_kv(&again, back, sizeof(back));
+	check(strcmp(back, kv) == 0);
+	free(json);
+}
+
+int _nocov_
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct rulebase *rb;
+	static struct entry e;
+	static char header[LINE_MAX_LEN];
+	char *line = harness_copy(data, size), kv[FMT_LINE_MAX];
+	char host[HOST_MAX + 1];
+	const char *message, *tag;
+	size_t len = size, header_len = 0;
+	int rc;
+
+	if (rb == NULL && rulebase_new(harness_rules_dir(), &rb) < 0)
+		abort();
+	harness_note("rulebase: a line of %zu bytes", size);
+	rc = rulebase_parse(rb, line, size, &e);
+	check(rc == 1 || rc == 0 || rc == -EBADMSG);
+	check(strlen(rulebase_syslog_host(rb)) <= HOST_MAX);
+	tag = memmem(line, size, " acct2syslog", 12);
+	if (tag == NULL || memmem(tag, size - (size_t)(tag - line),
+	    "event=\"", 7) == NULL)
+		check(rc == 0);
+
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	if (rc == 1) {
+		message = find_message(line, len);
+		check(message != NULL);
+		header_len = (size_t)(message - line);
+		check(header_len <= LINE_MAX_LEN);
+		memcpy(header, line, header_len);
+		snprintf(host, sizeof(host), "%s", rulebase_syslog_host(rb));
+	}
+
+	/* Nothing of the line may be kept: from here on it is gone. */
+	free(line);
+	if (rc == 1) {
+		harness_check_entry(&e);
+		harness_check_kv_round_trip(&e, kv);
+		check_syslog_round_trip(rb, header, header_len, host, kv);
+		check_json_round_trip(&e, kv);
+	}
+	return 0;
+}
