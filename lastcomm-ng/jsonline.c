@@ -73,6 +73,7 @@ struct jsonline {
 	/* What the current line gave. */
 	bool		ours;		/* it has a top-level "acct" object */
 	bool		bad;		/* two names of a field disagree, ... */
+	unsigned	sections;	/* which sections the scanner entered */
 	uint64_t	seen;		/* which of v[] are set */
 	struct value	v[SCHEMA_KV_COUNT];
 	struct value	timestamp;
@@ -202,6 +203,7 @@ collect_reset(struct jsonline *j)
 {
 	j->ours = false;
 	j->bad = false;
+	j->sections = 0;
 	j->seen = 0;
 	j->timestamp.from = NULL;
 	j->level = -1;
@@ -560,6 +562,13 @@ scan_value(struct scan *s, enum schema_section sec, const struct member *m,
 		enum schema_section sub = m != NULL && m->target >= T_SECTION ?
 		    (enum schema_section)(m->target - T_SECTION) : SCHEMA_SEC_NONE;
 
+		/* An object of ours given twice ("acct" twice): libfastjson
+		 * keeps the last one; the scanner would merge them. */
+		if (sub != SCHEMA_SEC_NONE) {
+			if (s->j->sections >> sub & 1)
+				return SCAN_UNUSUAL;
+			s->j->sections |= 1u << sub;
+		}
 		if (sec == SCHEMA_SEC_ROOT && sub == SCHEMA_SEC_ACCT)
 			s->j->ours = true;
 		return scan_object(s, sub, depth + 1);
