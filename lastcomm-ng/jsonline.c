@@ -321,6 +321,17 @@ is_seconds(const struct member *m)
 	    schema_rows[m->target].type == SCHEMA_T_SECONDS;
 }
 
+/* Is m a member whose value the reader keeps (a field, @timestamp,
+ * log.level) or a section, not one derived and read over (event.kind,
+ * event.duration, ...)? */
+static bool
+is_kept(const struct member *m)
+{
+	return m != NULL && (m->target < SCHEMA_KV_COUNT ||
+	    m->target == SCHEMA_TIMESTAMP || m->target == SCHEMA_LEVEL ||
+	    m->target >= T_SECTION);
+}
+
 /*
  * The scanner: the JSON acct2syslog writes.  SCAN_UNUSUAL for anything
  * else, valid JSON or not.
@@ -556,6 +567,14 @@ scan_value(struct scan *s, enum schema_section sec, const struct member *m,
 	int rc;
 
 	if (s->p == s->end)
+		return SCAN_UNUSUAL;
+	/* A value of a kind fmt_json() does not write for a member of ours
+	 * (an object where a string goes, a null, a scalar for a section)
+	 * is libfastjson's to read: if the member comes twice, its rule
+	 * (the last one counts) must decide, and the scanner cannot see a
+	 * member twice unless both are scalars. */
+	if (is_kept(m) && (m->target >= T_SECTION ? *s->p != '{' :
+	    *s->p == '{' || *s->p == '[' || *s->p == 'n'))
 		return SCAN_UNUSUAL;
 	switch (*s->p) {
 	case '{': {
