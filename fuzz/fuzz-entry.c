@@ -29,29 +29,29 @@
 /* Numbers the kv line carries as given: for a record, a control event
  * or both; ms: seconds with three decimals. */
 static const struct {
-	enum entry_field field;
 	const char	*kv;
 	bool		record, control, ms;
 } numbers[] = {
-	{ ENTRY_USER_ID, "user_id", true, false, false },
-	{ ENTRY_GROUP_ID, "group_id", true, false, false },
-	{ ENTRY_EXIT_CODE, "exit_code", true, false, false },
-	{ ENTRY_SIGNAL, "signal", true, false, false },
-	{ ENTRY_CORE_DUMPED, "core_dumped", true, false, false },
-	{ ENTRY_CPU_USER, "cpu_user", true, false, true },
-	{ ENTRY_CPU_SYS, "cpu_sys", true, false, true },
-	{ ENTRY_MEM_KIB, "mem_kib", true, false, false },
-	{ ENTRY_MINFLT, "minflt", true, false, false },
-	{ ENTRY_MAJFLT, "majflt", true, false, false },
-	{ ENTRY_IO_CHARS, "io_chars", true, false, false },
-	{ ENTRY_IO_BLOCKS, "io_blocks", true, false, false },
-	{ ENTRY_SWAPS, "swaps", true, false, false },
-	{ ENTRY_ACCT_VERSION, "acct_version", true, false, false },
-	{ ENTRY_OFFSET, "offset", false, true, false },
-	{ ENTRY_BYTES, "bytes", false, true, false },
-	{ ENTRY_RECORDS, "records", false, true, false },
-	{ ENTRY_FREE_PERCENT, "free_percent", false, true, false },
+	{ "user_id", true, false, false },
+	{ "group_id", true, false, false },
+	{ "exit_code", true, false, false },
+	{ "signal", true, false, false },
+	{ "core_dumped", true, false, false },
+	{ "cpu_user", true, false, true },
+	{ "cpu_sys", true, false, true },
+	{ "mem_kib", true, false, false },
+	{ "minflt", true, false, false },
+	{ "majflt", true, false, false },
+	{ "io_chars", true, false, false },
+	{ "io_blocks", true, false, false },
+	{ "swaps", true, false, false },
+	{ "acct_version", true, false, false },
+	{ "offset", false, true, false },
+	{ "bytes", false, true, false },
+	{ "records", false, true, false },
+	{ "free_percent", false, true, false },
 };
+#define N_NUMBERS	(sizeof(numbers) / sizeof(numbers[0]))
 
 /* A decimal number, or with three decimals (ms) its milliseconds. */
 static bool _nocov_
@@ -99,7 +99,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct {
 		const char	*value;
 		size_t		len;
-	} given[ENTRY_COUNT] = { { NULL, 0 } };
+	} given[N_NUMBERS] = { { NULL, 0 } };
 	char *text = harness_copy(data, size), kv[FMT_LINE_MAX];
 	const char *p = text, *end = text + size;
 	bool all_taken = true;
@@ -107,7 +107,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	harness_note("entry: %zu bytes of fields", size);
 	entry_begin(&e);
-	check(entry_set_field(&e, ENTRY_COUNT, "1", 1) == -EINVAL);
 	for (int n = 0; p < end && n < LINES_MAX; n++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *line_end = nl ? nl : end;
@@ -120,12 +119,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(rc == 0 || rc == -EINVAL);
 		if (rc < 0)
 			all_taken = false;
-		for (size_t i = 0; rc == 0 &&
-		    i < sizeof(numbers) / sizeof(numbers[0]); i++)
+		for (size_t i = 0; rc == 0 && i < N_NUMBERS; i++)
 			if (strlen(numbers[i].kv) == key_len &&
 			    memcmp(numbers[i].kv, p, key_len) == 0) {
-				given[numbers[i].field].value = value;
-				given[numbers[i].field].len = len;
+				given[i].value = value;
+				given[i].len = len;
 			}
 		p = nl ? nl + 1 : end;
 	}
@@ -135,20 +133,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		harness_check_entry(&e);
 		harness_check_kv_round_trip(&e, kv);
 		check(harness_kv_read(kv, strlen(kv), &out));
-		for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]);
-		    i++) {
-			enum entry_field f = numbers[i].field;
+		for (size_t i = 0; i < N_NUMBERS; i++) {
 			uint64_t want, got;
 			const char *v;
 			size_t len;
 
-			if (given[f].value == NULL ||
+			if (given[i].value == NULL ||
 			    !(e.is_record ? numbers[i].record :
 			    numbers[i].control))
 				continue;
 			harness_note("entry: %s=%.*s", numbers[i].kv,
-			    (int)given[f].len, given[f].value);
-			check(number_of(given[f].value, given[f].len,
+			    (int)given[i].len, given[i].value);
+			check(number_of(given[i].value, given[i].len,
 			    numbers[i].ms, &want));
 			check((v = kv_value(&out, numbers[i].kv, &len)) !=
 			    NULL);

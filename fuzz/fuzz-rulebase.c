@@ -9,6 +9,10 @@
  *  - the result is 1, 0 or -EBADMSG, and 0 for a line without the tag
  *    " acct2syslog" or without " event=\"" or "event=\"" after it;
  *  - the header's host is at most 255 bytes;
+ *  - a line whose message is a canonical kv line (one that entry_set()
+ *    and entry_kv() give back byte for byte, as fmt_kv() and
+ *    fmt_control_kv() write them) parses: the rules read whatever the
+ *    formatter writes;
  *  - an entry is whole (harness_check_entry()) and keeps nothing of the
  *    line: the line is freed before the entry is looked at;
  *  - its kv line is well-formed and reads back to itself through
@@ -50,6 +54,25 @@ check_syslog_round_trip(struct rulebase *rb, const char *header,
 	entry_kv(&again, back, sizeof(back));
 	check(strcmp(back, kv) == 0);
 	check(strcmp(rulebase_syslog_host(rb), host) == 0);
+}
+
+/* Is message (len bytes) a kv line as the formatter writes it? */
+static bool _nocov_
+is_canonical(const char *message, size_t len)
+{
+	static struct harness_kv fields;
+	static struct entry e;
+	char kv[FMT_LINE_MAX];
+
+	if (len >= FMT_LINE_MAX || !harness_kv_read(message, len, &fields))
+		return false;
+	entry_begin(&e);
+	for (size_t i = 0; i < fields.count; i++)
+		if (entry_set(&e, fields.field[i].key, fields.field[i].key_len,
+		    fields.field[i].value, fields.field[i].value_len) < 0)
+			return false;
+	return entry_end(&e) == 0 && entry_kv(&e, kv, sizeof(kv)) == len &&
+	    memcmp(kv, message, len) == 0;
 }
 
 /* The JSON line of e, in the buffer format.h asks for, read back. */
@@ -100,8 +123,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
+	message = find_message(line, len);
+	if (message != NULL && len <= LINE_MAX_LEN &&
+	    is_canonical(message + 1, len - (size_t)(message + 1 - line)))
+		check(rc == 1);
 	if (rc == 1) {
-		message = find_message(line, len);
 		check(message != NULL);
 		header_len = (size_t)(message - line);
 		check(header_len <= LINE_MAX_LEN);
