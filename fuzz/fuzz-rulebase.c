@@ -7,12 +7,14 @@
  * The input is the line.  Its promises (rulebase.h), checked on every
  * input:
  *  - the result is 1, 0 or -EBADMSG, and 0 for a line without the tag
- *    " acct2syslog" or without " event=\"" or "event=\"" after it;
+ *    " acct2syslog" or without " event=\"" or "event=\"" after it, or
+ *    with a ": " before the tag (the tag is in another program's
+ *    message);
  *  - the header's host is at most 255 bytes;
- *  - a line whose message is a canonical kv line (one that entry_set()
- *    and entry_kv() give back byte for byte, as fmt_kv() and
- *    fmt_control_kv() write them) parses: the rules read whatever the
- *    formatter writes;
+ *  - a message that is a canonical kv line (one that entry_set() and
+ *    entry_kv() give back byte for byte, as fmt_kv() and
+ *    fmt_control_kv() write them) parses behind an rsyslog header: the
+ *    rules read whatever the formatter writes;
  *  - an entry is whole (harness_check_entry()) and keeps nothing of the
  *    line: the line is freed before the entry is looked at;
  *  - its kv line is well-formed and reads back to itself through
@@ -75,6 +77,22 @@ is_canonical(const char *message, size_t len)
 	    memcmp(kv, message, len) == 0;
 }
 
+/* A canonical message parses behind a header the rules know. */
+static void _nocov_
+check_canonical(struct rulebase *rb, const char *message, size_t len)
+{
+	static const char header[] = "Nov 21 07:30:12 web01 acct2syslog[1]: ";
+	static char line[sizeof(header) + FMT_LINE_MAX];
+	static struct entry e;
+
+	if (!is_canonical(message, len))
+		return;
+	memcpy(line, header, sizeof(header) - 1);
+	memcpy(line + sizeof(header) - 1, message, len);
+	harness_note("rulebase: a canonical message: %.*s", (int)len, message);
+	check(rulebase_parse(rb, line, sizeof(header) - 1 + len, &e) == 1);
+}
+
 /* The JSON line of e, in the buffer format.h asks for, read back. */
 static void _nocov_
 check_json_round_trip(const struct entry *e, const char *kv)
@@ -106,7 +124,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char header[LINE_MAX_LEN];
 	char *line = harness_copy(data, size), kv[FMT_LINE_MAX];
 	char host[HOST_MAX + 1];
-	const char *message, *tag;
+	const char *message, *tag, *colon;
 	size_t len = size, header_len = 0;
 	int rc;
 
@@ -116,23 +134,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = rulebase_parse(rb, line, size, &e);
 	check(rc == 1 || rc == 0 || rc == -EBADMSG);
 	check(strlen(rulebase_syslog_host(rb)) <= HOST_MAX);
+	snprintf(host, sizeof(host), "%s", rulebase_syslog_host(rb));
 	tag = memmem(line, size, " acct2syslog", 12);
+	colon = memmem(line, size, ": ", 2);
 	if (tag == NULL || memmem(tag, size - (size_t)(tag - line),
-	    "event=\"", 7) == NULL)
+	    "event=\"", 7) == NULL || (colon != NULL && colon < tag))
 		check(rc == 0);
 
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	message = find_message(line, len);
-	if (message != NULL && len <= LINE_MAX_LEN &&
-	    is_canonical(message + 1, len - (size_t)(message + 1 - line)))
-		check(rc == 1);
+	if (message != NULL)
+		check_canonical(rb, message + 1,
+		    len - (size_t)(message + 1 - line));
 	if (rc == 1) {
 		check(message != NULL);
 		header_len = (size_t)(message - line);
 		check(header_len <= LINE_MAX_LEN);
 		memcpy(header, line, header_len);
-		snprintf(host, sizeof(host), "%s", rulebase_syslog_host(rb));
 	}
 
 	/* Nothing of the line may be kept: from here on it is gone. */

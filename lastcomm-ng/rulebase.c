@@ -278,9 +278,11 @@ find_message(const char *line, size_t len)
 		}
 		if (q < end && *q == ':')
 			q++;
+		/* ": " up to the tag's space ("logger: acct2syslog: ...")
+		 * ends the tag of another program. */
 		if ((size_t)(end - q) >= MESSAGE_LEN &&
 		    memcmp(q, MESSAGE, MESSAGE_LEN) == 0)
-			return memmem(line, (size_t)(p - line), ": ", 2) ?
+			return memmem(line, (size_t)(p - line) + 1, ": ", 2) ?
 			    NULL : q;
 		p++;
 	}
