@@ -219,50 +219,61 @@ check_json(const struct output *o, const char *kv)
 	check(strcmp(back, kv) == 0);
 }
 
+/* Every printer first (a memory error is the worst finding), then what
+ * each wrote. */
 static void _nocov_
 print_record(const struct entry *e, const char *kv)
 {
-	struct output o;
+	enum { LASTCOMM, LASTCOMM_FLAGS, LONG, LONG_FLAGS, KV, JSON, CSV,
+	    SUMMARY, N_OUTPUTS };
+	static const char *const what[N_OUTPUTS] = { "lastcomm",
+	    "lastcomm -p --pid", "long", "long with hosts", "kv", "json",
+	    "csv", "--summary" };
+	struct output o[N_OUTPUTS];
 	struct summary *s;
 
-	for (int flag = 0; flag <= 1; flag++) {
-		harness_note("print: lastcomm (flags %d) of %s", flag, kv);
-		print_one(e, PRINT_LASTCOMM, flag, &o);
-		check_record_line(&o);
-		check_human(o.text, o.len);
-		free(o.text);
-
-		harness_note("print: long (flags %d) of %s", flag, kv);
-		print_one(e, PRINT_LONG, flag, &o);
-		check_record_line(&o);
-		check_human(o.text, o.len);
-		free(o.text);
-	}
-	harness_note("print: kv of %s", kv);
-	print_one(e, PRINT_KV, false, &o);
-	check_kv(&o, kv);
-	free(o.text);
-
-	harness_note("print: json of %s", kv);
-	print_one(e, PRINT_JSON, false, &o);
-	check_json(&o, kv);
-	free(o.text);
-
-	harness_note("print: csv of %s", kv);
-	print_one(e, PRINT_CSV, false, &o);
-	check_csv(&o);
-	free(o.text);
-
-	harness_note("print: --summary of %s", kv);
+	harness_note("print: the printers, of %s", kv);
+	print_one(e, PRINT_LASTCOMM, false, &o[LASTCOMM]);
+	print_one(e, PRINT_LASTCOMM, true, &o[LASTCOMM_FLAGS]);
+	print_one(e, PRINT_LONG, false, &o[LONG]);
+	print_one(e, PRINT_LONG, true, &o[LONG_FLAGS]);
+	print_one(e, PRINT_KV, false, &o[KV]);
+	print_one(e, PRINT_JSON, false, &o[JSON]);
+	print_one(e, PRINT_CSV, false, &o[CSV]);
 	if ((s = summary_new()) == NULL || summary_add(s, &e->ev) < 0)
 		abort();
-	output_open(&o);
-	summary_print(s, names, o.f);
-	output_close(&o);
-	check(o.len < REPORT_MAX);
-	check_human(o.text, o.len);
-	free(o.text);
+	output_open(&o[SUMMARY]);
+	summary_print(s, names, o[SUMMARY].f);
+	output_close(&o[SUMMARY]);
 	summary_free(s);
+
+	for (int i = 0; i < N_OUTPUTS; i++) {
+		harness_note("print: %s of %s: %.*s", what[i], kv,
+		    (int)o[i].len, o[i].text);
+		switch (i) {
+		case LASTCOMM:
+		case LASTCOMM_FLAGS:
+		case LONG:
+		case LONG_FLAGS:
+			check_record_line(&o[i]);
+			check_human(o[i].text, o[i].len);
+			break;
+		case KV:
+			check_kv(&o[i], kv);
+			break;
+		case JSON:
+			check_json(&o[i], kv);
+			break;
+		case CSV:
+			check_csv(&o[i]);
+			break;
+		case SUMMARY:
+			check(o[i].len < REPORT_MAX);
+			check_human(o[i].text, o[i].len);
+			break;
+		}
+		free(o[i].text);
+	}
 }
 
 static void _nocov_
