@@ -201,15 +201,26 @@ str_copy(const char *s)
 	return copy;
 }
 
+/* The sink's path is a view of the string of its kind (conf.h). */
+static const char * _nocov_
+sink_path_of(const struct config *c)
+{
+	return c->sink.kind == SINK_FILE ? c->sink_file :
+	    c->sink.kind == SINK_SYSLOG ? c->syslog_socket : NULL;
+}
+
 /* A copy of c with strings of its own (config_free() frees it). */
 static void _nocov_
 config_snapshot(struct config *dst, const struct config *src)
 {
 	check(src->sink.host == src->hostname);
+	check(src->sink.path == sink_path_of(src));
 	*dst = *src;
 	dst->file = str_copy(src->file);
 	dst->state_dir = str_copy(src->state_dir);
-	dst->sink.path = str_copy(src->sink.path);
+	dst->sink_file = str_copy(src->sink_file);
+	dst->syslog_socket = str_copy(src->syslog_socket);
+	dst->sink.path = sink_path_of(dst);
 	dst->hostname = str_copy(src->hostname);
 	dst->sink.host = dst->hostname;
 }
@@ -221,6 +232,8 @@ config_equal(const struct config *a, const struct config *b)
 	    str_equal(a->state_dir, b->state_dir) &&
 	    a->sink.kind == b->sink.kind &&
 	    str_equal(a->sink.path, b->sink.path) &&
+	    str_equal(a->sink_file, b->sink_file) &&
+	    str_equal(a->syslog_socket, b->syslog_socket) &&
 	    a->sink.format == b->sink.format &&
 	    a->sink.framing == b->sink.framing &&
 	    a->sink.structured_data == b->sink.structured_data &&
@@ -286,11 +299,12 @@ check_config_values(const struct config *c)
 	check(good_path(c->state_dir));
 	check(c->sink.kind == SINK_JOURNAL || c->sink.kind == SINK_SYSLOG ||
 	    c->sink.kind == SINK_FILE || c->sink.kind == SINK_STDOUT);
-	if (c->sink.kind == SINK_FILE)
-		check(good_path(c->sink.path));
-	else if (c->sink.path != NULL)
-		check(c->sink.path[0] != '\0' &&
-		    strlen(c->sink.path) < sizeof(sun.sun_path));
+	check(c->sink.path == sink_path_of(c));
+	if (c->sink.kind == SINK_FILE || c->sink_file != NULL)
+		check(good_path(c->sink_file));
+	if (c->syslog_socket != NULL)
+		check(c->syslog_socket[0] != '\0' &&
+		    strlen(c->syslog_socket) < sizeof(sun.sun_path));
 	check(c->sink.format == SINK_FORMAT_KV ||
 	    c->sink.format == SINK_FORMAT_JSON);
 	check(c->sink.framing == SINK_RFC3164 ||
@@ -473,6 +487,8 @@ fuzz_config(const uint8_t *text, size_t len, bool variant)
 		check(config_equal(&c, &before));
 		check(c.file == same.file && c.state_dir == same.state_dir &&
 		    c.sink.path == same.sink.path &&
+		    c.sink_file == same.sink_file &&
+		    c.syslog_socket == same.syslog_socket &&
 		    c.hostname == same.hostname && c.sink.host == c.hostname);
 	}
 	config_free(&c);
