@@ -7,7 +7,7 @@
  * not an acct2syslog message (no "acct2syslog" tag followed by a message
  * that starts with event="), and only hands the others to liblognorm.
  * Fields reach entry_set() as the kv line has them, whatever bytes the
- * strings hold.  Nothing of the line is kept after the call but the
+ * strings hold (but NUL: a line with one is damaged).  Nothing of the line is kept after the call but the
  * header's host; memory is bounded.  A rulebase is used by one thread.
  * All of liblognorm, libestr and libfastjson stays inside rulebase.c.
  */
