@@ -100,7 +100,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char	*value;
 		size_t		len;
 	} given[N_NUMBERS] = { { NULL, 0 } };
-	char *text = harness_copy(data, size), kv[FMT_LINE_MAX];
+	char *text = harness_copy(data, size), kv[FMT_READ_MAX];
 	const char *p = text, *end = text + size;
 	bool all_taken = true;
 	int rc;

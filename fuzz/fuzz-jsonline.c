@@ -16,9 +16,9 @@
  *  - an entry is whole (harness_check_entry()) and keeps nothing of the
  *    line: the line is freed before the entry is looked at;
  *  - its kv line is well-formed and reads back to itself (harness.h),
- *    and its JSON line (fmt_json(), fmt_control_json()) fits the
- *    buffer format.h asks for, is strict JSON, and parses back into an
- *    entry with the same kv line.
+ *    and its JSON line (fmt_json(), fmt_control_json()) fits
+ *    FMT_READ_MAX, is strict JSON, and parses back into an entry with
+ *    the same kv line.
  * jsonline.c is included to reach its scanner and its libfastjson path
  * apart, as tests/unit/test-jsonline.c does.
  */
@@ -79,7 +79,7 @@ scanner_takes(struct jsonline *j, const char *line, size_t len)
 	if (len == 0 || line[0] != '{')
 		return false;
 	collect_reset(j);
-	return scan_object(&s, SEC_ROOT, 1) == 0 && s.p == s.end;
+	return scan_object(&s, SCHEMA_SEC_ROOT, 1) == 0 && s.p == s.end;
 }
 
 /* The line as jsonline_parse() trims it. */
@@ -97,7 +97,7 @@ trim(const char **line, size_t *len)
 static void _nocov_
 check_same_entry(const struct entry *a, const struct entry *b)
 {
-	char kv_a[FMT_LINE_MAX], kv_b[FMT_LINE_MAX];
+	char kv_a[FMT_READ_MAX], kv_b[FMT_READ_MAX];
 
 	check(a->is_record == b->is_record && a->control == b->control);
 	check(entry_kv(a, kv_a, sizeof(kv_a)) ==
@@ -107,37 +107,13 @@ check_same_entry(const struct entry *a, const struct entry *b)
 		check(a->c.priority == b->c.priority);
 }
 
-/* The JSON line of e, exactly in the buffer format.h asks for, parsed
- * back. */
-static void _nocov_
-check_json_round_trip(struct jsonline *j, const struct entry *e,
-    const char *kv)
-{
-	static struct entry again;
-	size_t size = e->is_record ? FMT_JSON_MAX : FMT_CONTROL_JSON_MAX;
-	char *json = malloc(size), back[FMT_LINE_MAX];
-	size_t n;
-
-	if (json == NULL)
-		abort();
-	n = e->is_record ? fmt_json(json, size, &e->ev, &e->ctx) :
-	    fmt_control_json(json, size, &e->c, &e->ctx);
-	check(n > 0 && n < size && json[n] == '\0');
-	check(harness_json_valid(json, n));
-	check(jsonline_parse(j, json, n, &again) == 1);
-	harness_check_entry(&again);
-	entry_kv(&again, back, sizeof(back));
-	check(strcmp(back, kv) == 0);
-	free(json);
-}
-
 int _nocov_
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct jsonline *warm;
 	static struct entry e, other;
 	struct jsonline *cold;
-	char *line = harness_copy(data, size), kv[FMT_LINE_MAX];
+	char *line = harness_copy(data, size), kv[FMT_READ_MAX];
 	const char *trimmed = line;
 	size_t trimmed_len = size;
 	int rc, rc_other;
@@ -175,7 +151,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 1) {
 		harness_check_entry(&e);
 		harness_check_kv_round_trip(&e, kv);
-		check_json_round_trip(warm, &e, kv);
+		harness_check_json_round_trip(warm, &e, kv);
 	}
 	return 0;
 }

@@ -9,7 +9,7 @@
  *
  * The input is the line.  Checked on every message it gives:
  *  - every output is bounded: a printed record is one line, newline
- *    ended, shorter than print.c's line buffer (FMT_JSON_MAX), with no
+ *    ended, shorter than print.c's line buffer (FMT_READ_MAX), with no
  *    NUL; the reports of --summary and --verify are bounded too;
  *  - kv output is the entry's kv line, and reads back through the
  *    rulebase (behind an rsyslog header) into the same kv line;
@@ -42,6 +42,7 @@
 #define REPORT_MAX	(64 * 1024)	/* --summary, --verify of one message */
 #define CSV_FIELDS	25
 #define HEADER		"Nov 21 07:30:12 web01 acct2syslog[1]: "
+#define RULEBASE_LINE_MAX 8192		/* rulebase.c refuses longer lines */
 
 struct output {
 	char		*text;
@@ -97,7 +98,7 @@ check_human(const char *s, size_t len)
 static void _nocov_
 check_record_line(const struct output *o)
 {
-	check(o->len > 0 && o->len < FMT_JSON_MAX);
+	check(o->len > 0 && o->len < FMT_READ_MAX);
 	check(o->text[o->len - 1] == '\n');
 	check(memchr(o->text, '\n', o->len) == o->text + o->len - 1);
 }
@@ -107,13 +108,21 @@ print_one(const struct entry *e, enum print_format format, bool flag,
     struct output *o)
 {
 	struct printer p = {
-		.format = format, .out = NULL, .ctx = e->ctx,
-		.utc = flag, .show_pid = flag, .show_paging = flag,
-		.show_host = flag,
+		.format = format, .out = NULL, .utc = flag,
+		.show_pid = flag, .show_paging = flag, .show_host = flag,
 	};
 
 	/* As take_entry() in main.c: the entry's names and host. */
 	p.ctx.names = names;
+	p.ctx.stream = e->ctx.stream;
+	p.ctx.seq = e->ctx.seq;
+	if (e->names_given) {
+		p.ctx.names_given = true;
+		p.ctx.user = e->ctx.user;
+		p.ctx.group = e->ctx.group;
+		p.ctx.tty = e->ctx.tty;
+		p.ctx.host = e->ctx.host;
+	}
 	output_open(o);
 	p.out = o->f;
 	printer_begin(&p);
@@ -173,7 +182,7 @@ check_csv(const struct output *o)
 	row++;
 	check(csv_fields(o->text, header_len) == CSV_FIELDS);
 	check(o->len - header_len - 1 > 0 &&
-	    o->len - header_len - 1 < FMT_JSON_MAX);
+	    o->len - header_len - 1 < FMT_READ_MAX);
 	check(o->text[o->len - 1] == '\n');
 	check(memchr(row, '\n', o->len - header_len - 1) ==
 	    o->text + o->len - 1);
@@ -186,13 +195,15 @@ check_csv(const struct output *o)
 static void _nocov_
 check_kv(const struct output *o, const char *kv)
 {
-	static char line[sizeof(HEADER) + FMT_LINE_MAX];
+	static char line[sizeof(HEADER) + FMT_READ_MAX];
 	static struct entry again;
-	char back[FMT_LINE_MAX];
+	char back[FMT_READ_MAX];
 	size_t n = o->len - 1;
 
 	check_record_line(o);
 	check(n == strlen(kv) && memcmp(o->text, kv, n) == 0);
+	if (sizeof(HEADER) - 1 + n > RULEBASE_LINE_MAX)
+		return;
 	memcpy(line, HEADER, sizeof(HEADER) - 1);
 	memcpy(line + sizeof(HEADER) - 1, o->text, o->len);
 	check(rulebase_parse(rules, line, sizeof(HEADER) - 1 + o->len,
@@ -206,7 +217,7 @@ static void _nocov_
 check_json(const struct output *o, const char *kv)
 {
 	static struct entry again;
-	char back[FMT_LINE_MAX];
+	char back[FMT_READ_MAX];
 
 	check_record_line(o);
 	check(harness_json_valid(o->text, o->len - 1));
@@ -294,7 +305,7 @@ int _nocov_
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct entry e;
-	char *line = harness_copy(data, size), kv[FMT_LINE_MAX];
+	char *line = harness_copy(data, size), kv[FMT_READ_MAX];
 	int rc;
 
 	if (names == NULL && (names_new(&names) < 0 ||

@@ -14,6 +14,7 @@
 
 #include "format.h"
 #include "harness.h"
+#include "jsonline.h"
 
 #define NOTE_MAX	4096
 
@@ -210,7 +211,7 @@ harness_check_entry(const struct entry *e)
 	check_storage(e->message, sizeof(e->message));
 	check_storage(e->file, sizeof(e->file));
 	check_storage(e->new_file, sizeof(e->new_file));
-	check(e->ctx.names_given);
+	check(e->names_given);
 	check(e->ctx.user == NULL || e->ctx.user == e->user);
 	check(e->ctx.group == NULL || e->ctx.group == e->group);
 	check(e->ctx.tty == NULL || e->ctx.tty == e->tty);
@@ -266,10 +267,11 @@ harness_check_kv_round_trip(const struct entry *e, char *kv)
 {
 	static struct entry again;
 	static struct harness_kv fields;
-	char kv_again[FMT_LINE_MAX];
-	size_t n = entry_kv(e, kv, FMT_LINE_MAX);
+	char kv_again[FMT_READ_MAX];
+	size_t n = entry_kv(e, kv, FMT_READ_MAX);
 
-	check(n < FMT_LINE_MAX);
+	/* Whatever a reader took fits FMT_READ_MAX (format.h). */
+	check(n > 0 && n < FMT_READ_MAX);
 	check(strlen(kv) == n);
 	check(harness_kv_read(kv, n, &fields));
 	/* A record's names are evidence: none may be left out. */
@@ -294,6 +296,29 @@ harness_check_kv_round_trip(const struct entry *e, char *kv)
 	check(memcmp(kv, kv_again, n) == 0);
 	check(entry_digest(&again) == entry_digest(e));
 	return n;
+}
+
+void _nocov_
+harness_check_json_round_trip(struct jsonline *j, const struct entry *e,
+    const char *kv)
+{
+	static struct entry again;
+	char *json = malloc(FMT_READ_MAX), back[FMT_READ_MAX];
+	enum fmt_status st;
+	size_t n;
+
+	if (json == NULL)
+		abort();
+	st = e->is_record ? fmt_json(json, FMT_READ_MAX, &e->ev, &e->ctx, &n) :
+	    fmt_control_json(json, FMT_READ_MAX, &e->c, &e->ctx, &n);
+	check(st == FMT_OK && n > 0 && n < FMT_READ_MAX && json[n] == '\0');
+	harness_note("the JSON line %s; kv line %s", json, kv);
+	check(harness_json_valid(json, n));
+	check(jsonline_parse(j, json, n, &again) == 1);
+	harness_check_entry(&again);
+	entry_kv(&again, back, sizeof(back));
+	check(strcmp(back, kv) == 0);
+	free(json);
 }
 
 bool _nocov_

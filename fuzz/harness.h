@@ -74,8 +74,14 @@ void	harness_check_entry(const struct entry *e);
 /* The kv line of e (entry_kv()) is well-formed, holds every name the
  * entry has, and reads back (through entry_set(), no rulebase) into an
  * entry with the same kv line and digest.  The line goes into kv (size
- * FMT_LINE_MAX); its length is returned. */
+ * FMT_READ_MAX); its length is returned. */
 size_t	harness_check_kv_round_trip(const struct entry *e, char *kv);
+
+/* The JSON line of e (fmt_json(), fmt_control_json()) fits FMT_READ_MAX,
+ * is strict JSON, and j reads it back into an entry whose kv line is kv. */
+struct jsonline;
+void	harness_check_json_round_trip(struct jsonline *j,
+	    const struct entry *e, const char *kv);
 
 /* Is text (len bytes) one JSON object, strictly, and nothing else? */
 bool	harness_json_valid(const char *text, size_t len);
