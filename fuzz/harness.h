@@ -71,9 +71,20 @@ bool	harness_kv_read(const char *line, size_t len, struct harness_kv *ret);
 /* The invariants of an entry after entry_end() gave 0. */
 void	harness_check_entry(const struct entry *e);
 
+/* Is e a record beyond what an entry keeps exactly (an elapsed time over
+ * 2^50 us, kept as a double of milliseconds, or an end past 9999-12-31,
+ * where timefmt stops: only garbage gives these; tests/unit/test-jsonline.c
+ * has the same rule)?  Its end_time and elapsed may then move by a few
+ * microseconds each time it is written and read again. */
+bool	harness_extreme(const struct entry *e);
+
+/* Are kv lines a and b of e the same, but for those times of an extreme
+ * record? */
+bool	harness_same_kv(const struct entry *e, const char *a, const char *b);
+
 /* The kv line of e (entry_kv()) is well-formed, holds every name the
  * entry has, and reads back (through entry_set(), no rulebase) into an
- * entry with the same kv line and digest.  The line goes into kv (size
+ * entry with the same kv line and digest (harness_same_kv()).  The line goes into kv (size
  * FMT_READ_MAX); its length is returned. */
 size_t	harness_check_kv_round_trip(const struct entry *e, char *kv);
 
