@@ -40,7 +40,7 @@ struct harness_kv {
 	struct {
 		const char	*key, *value;	/* into the line */
 		size_t		key_len, value_len;
-		bool		quoted;		/* value between quotes */
+		bool		quoted;	/* value between quotes */
 	}		field[HARNESS_KV_FIELDS];
 };
 
@@ -66,7 +66,8 @@ bool	harness_utf8_valid(const char *s, size_t len);
  * byte below 0x20, 0x7f, '#' and invalid UTF-8 as #ooo; a number
  * unsigned decimal, with three decimals for seconds.  False for a line
  * that breaks any of it. */
-bool	harness_kv_read(const char *line, size_t len, struct harness_kv *ret);
+bool	harness_kv_read(const char *line, size_t len,
+	    struct harness_kv *ret);
 
 /* The invariants of an entry after entry_end() gave 0. */
 void	harness_check_entry(const struct entry *e);
@@ -80,12 +81,13 @@ bool	harness_extreme(const struct entry *e);
 
 /* Are kv lines a and b of e the same, but for those times of an extreme
  * record? */
-bool	harness_same_kv(const struct entry *e, const char *a, const char *b);
+bool	harness_same_kv(const struct entry *e, const char *a,
+	    const char *b);
 
 /* The kv line of e (entry_kv()) is well-formed, holds every name the
  * entry has, and reads back (through entry_set(), no rulebase) into an
- * entry with the same kv line and digest (harness_same_kv()).  The line goes into kv (size
- * FMT_READ_MAX); its length is returned. */
+ * entry with the same kv line and digest (harness_same_kv()).  The
+ * line goes into kv (size FMT_READ_MAX); its length is returned. */
 size_t	harness_check_kv_round_trip(const struct entry *e, char *kv);
 
 /* The JSON line of e (fmt_json(), fmt_control_json()) fits FMT_READ_MAX,
