@@ -94,6 +94,7 @@ trim(const char **line, size_t *len)
 	}
 }
 
+/* Two readings of one line: the same message. */
 static void _nocov_
 check_same_entry(const struct entry *a, const struct entry *b)
 {

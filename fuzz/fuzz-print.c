@@ -54,6 +54,7 @@ static struct names *names;
 static struct jsonline *json_parser;
 static struct rulebase *rules;
 
+/* A memory stream to print into. */
 static void _nocov_
 output_open(struct output *o)
 {
@@ -63,6 +64,7 @@ output_open(struct output *o)
 		abort();
 }
 
+/* Its text, which may not hold a NUL. */
 static void _nocov_
 output_close(struct output *o)
 {
@@ -103,6 +105,7 @@ check_record_line(const struct output *o)
 	check(memchr(o->text, '\n', o->len) == o->text + o->len - 1);
 }
 
+/* One record printed in one format (flag: -p, --pid, --utc, hosts). */
 static void _nocov_
 print_one(const struct entry *e, enum print_format format, bool flag,
     struct output *o)
@@ -171,6 +174,7 @@ csv_fields(const char *s, size_t len)
 	}
 }
 
+/* csv output: the header and one row, as many fields each. */
 static void _nocov_
 check_csv(const struct output *o)
 {
@@ -283,6 +287,7 @@ print_record(const struct entry *e, const char *kv)
 	}
 }
 
+/* --verify of the message alone: a report people read, bounded. */
 static void _nocov_
 verify_one(const struct entry *e, const char *kv)
 {

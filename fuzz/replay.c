@@ -51,6 +51,7 @@ say_current(void)
 	(void)!write(STDOUT_FILENO, "\n", 1);
 }
 
+/* SIGABRT (a broken promise), or SIGSEGV without a sanitizer. */
 static void
 on_abort(int sig)
 {
@@ -59,6 +60,7 @@ on_abort(int sig)
 	raise(sig);
 }
 
+/* One more input to replay. */
 static void
 add(struct inputs *in, const char *path)
 {
@@ -72,6 +74,7 @@ add(struct inputs *in, const char *path)
 		abort();
 }
 
+/* Accepts an empty list. */
 static void
 inputs_free(struct inputs *in)
 {
@@ -80,6 +83,7 @@ inputs_free(struct inputs *in)
 	free(in->paths);
 }
 
+/* qsort(): paths in strcmp() order. */
 static int
 by_name(const void *a, const void *b)
 {
