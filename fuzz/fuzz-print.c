@@ -105,6 +105,25 @@ check_record_line(const struct output *o)
 	check(memchr(o->text, '\n', o->len) == o->text + o->len - 1);
 }
 
+/* The printers' context of e, as take_entry() in main.c makes it: the
+ * names and host the entry came with. */
+static struct query_context _nocov_
+context_of(const struct entry *e)
+{
+	struct query_context ctx = { .names = names };
+
+	ctx.stream = e->ctx.stream;
+	ctx.seq = e->ctx.seq;
+	if (e->names_given) {
+		ctx.names_given = true;
+		ctx.user = e->ctx.user;
+		ctx.group = e->ctx.group;
+		ctx.tty = e->ctx.tty;
+		ctx.host = e->ctx.host;
+	}
+	return ctx;
+}
+
 /* One record printed in one format (flag: -p, --pid, --utc, hosts). */
 static void _nocov_
 print_one(const struct entry *e, enum print_format format, bool flag,
@@ -113,19 +132,9 @@ print_one(const struct entry *e, enum print_format format, bool flag,
 	struct printer p = {
 		.format = format, .out = NULL, .utc = flag,
 		.show_pid = flag, .show_paging = flag, .show_host = flag,
+		.ctx = context_of(e),
 	};
 
-	/* As take_entry() in main.c: the entry's names and host. */
-	p.ctx.names = names;
-	p.ctx.stream = e->ctx.stream;
-	p.ctx.seq = e->ctx.seq;
-	if (e->names_given) {
-		p.ctx.names_given = true;
-		p.ctx.user = e->ctx.user;
-		p.ctx.group = e->ctx.group;
-		p.ctx.tty = e->ctx.tty;
-		p.ctx.host = e->ctx.host;
-	}
 	output_open(o);
 	p.out = o->f;
 	printer_begin(&p);
@@ -240,6 +249,7 @@ print_record(const struct entry *e, const char *kv)
 	static const char *const what[N_OUTPUTS] = { "lastcomm",
 	    "lastcomm -p --pid", "long", "long with hosts", "kv", "json",
 	    "csv", "--summary" };
+	struct query_context ctx = context_of(e);
 	struct output o[N_OUTPUTS];
 	struct summary *s;
 
@@ -251,7 +261,7 @@ print_record(const struct entry *e, const char *kv)
 	print_one(e, PRINT_KV, false, &o[KV]);
 	print_one(e, PRINT_JSON, false, &o[JSON]);
 	print_one(e, PRINT_CSV, false, &o[CSV]);
-	if ((s = summary_new()) == NULL || summary_add(s, &e->ev) < 0)
+	if ((s = summary_new()) == NULL || summary_add(s, &e->ev, &ctx) < 0)
 		abort();
 	output_open(&o[SUMMARY]);
 	summary_print(s, names, o[SUMMARY].f);
