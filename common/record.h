@@ -110,7 +110,17 @@ uint64_t acct_comp2_t(uint32_t value);
 static inline uint64_t
 acct_ticks_to_us(const struct acct_event *ev, uint64_t ticks)
 {
-	return (ticks * 1000000 + ev->ahz / 2) / ev->ahz;
+	uint64_t whole;
+
+	/* The kernel's counts (comp_t: under 2^34) take the first branch;
+	 * an archive's may be any 64-bit count of milliseconds. */
+	if (ticks <= (UINT64_MAX - ev->ahz) / 1000000)
+		return (ticks * 1000000 + ev->ahz / 2) / ev->ahz;
+	whole = ticks / ev->ahz;
+	if (whole > UINT64_MAX / 1000000 - 1)
+		return UINT64_MAX;
+	return whole * 1000000 + ((ticks % ev->ahz) * 1000000 + ev->ahz / 2) /
+	    ev->ahz;
 }
 
 /* Elapsed wall time in microseconds, rounded; garbage floats give 0. */

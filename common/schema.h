@@ -64,6 +64,9 @@
 #define SCHEMA_READ_NAME_MAX	64	/* raw bytes a reader keeps */
 #define SCHEMA_READ_TEXT_MAX	256
 #define SCHEMA_READ_EVENT_MAX	31
+/* Milliseconds of CPU time a reader takes: those whose microseconds fit
+ * 64 bits, so that they are written back as they were read. */
+#define SCHEMA_READ_MS_MAX	(UINT64_MAX / 1000)
 /* Seconds with three decimals: of microseconds up to 10^18 (elapsed, as
  * acct_elapsed_us() clamps) or any 64-bit count (CPU times). */
 #define SCHEMA_ELAPSED_LEN	(SCHEMA_DIGITS(UINT64_C(1000000000000)) + 4)
@@ -154,9 +157,9 @@ enum schema_source {
 	X(ELAPSED, elapsed, ACCT, "", SECONDS, SCHEMA_ELAPSED_LEN,	\
 	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)			\
 	X(CPU_USER, cpu_user, ACCT, "", SECONDS, SCHEMA_SECONDS_LEN,	\
-	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)			\
+	    SCHEMA_READ_MS_MAX, EVENT, SCHEMA_IN_RECORD)		\
 	X(CPU_SYS, cpu_sys, ACCT, "", SECONDS, SCHEMA_SECONDS_LEN,	\
-	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)			\
+	    SCHEMA_READ_MS_MAX, EVENT, SCHEMA_IN_RECORD)		\
 	X(MEM_KIB, mem_kib, ACCT, "", INTEGER, SCHEMA_U64_LEN,		\
 	    UINT64_MAX, EVENT, SCHEMA_IN_RECORD)			\
 	X(MINFLT, minflt, ACCT, "", INTEGER, SCHEMA_U64_LEN, UINT64_MAX, \

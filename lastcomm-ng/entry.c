@@ -189,7 +189,9 @@ parse_value(struct entry *e, enum schema_field k, const char *value,
 	case SCHEMA_T_TIME:
 		return parse_time(value, len, ret);
 	case SCHEMA_T_SECONDS:
-		return parse_ms(value, len, ret);
+		if ((rc = parse_ms(value, len, ret)) < 0)
+			return rc;
+		return *ret > r->read_max ? -EINVAL : 0;
 	default:
 		if ((rc = parse_u64(value, len, ret)) < 0)
 			return rc;
