@@ -136,6 +136,22 @@ fw_pump(struct forwarder *f, int n, struct forward_pump *ret)
 	return r;
 }
 
+/* A whole run on o's file into s, to a clean stop (the state it leaves
+ * is what the case then damages or moves). */
+static inline void
+fw_run_clean(const struct forward_options *o, struct sink *s)
+{
+	struct forwarder *f = NULL;
+	struct forward_pump p;
+
+	if (forwarder_new(o, &f) < 0)
+		abort();
+	forwarder_set_sink(f, s);
+	fw_pump(f, 10, &p);
+	forwarder_stop(f, timefmt_now_us(CLOCK_MONOTONIC), "end", &p);
+	forwarder_free(f);
+}
+
 /* Lines of path that hold needle. */
 static inline unsigned
 fw_count(const char *path, const char *needle)

@@ -90,12 +90,7 @@ test_resume_rotated(void)
 	if (mkdir(fw_path("rr"), 0755) < 0)
 		abort();
 	fw_records(pacct, 20, 3, false);
-	if (forwarder_new(&o, &f) < 0)
-		abort();
-	forwarder_set_sink(f, s);
-	fw_pump(f, 10, &p);
-	forwarder_stop(f, timefmt_now_us(CLOCK_MONOTONIC), "end", &p);
-	forwarder_free(f);
+	fw_run_clean(&o, s);
 	fw_records(pacct, 23, 2, true);
 	if (rename(pacct, fw_path("rr/pacct.1")) < 0)
 		abort();
@@ -208,12 +203,7 @@ test_once_empty_after_rotation(void)
 	if (mkdir(fw_path("oe"), 0755) < 0)
 		abort();
 	fw_records(pacct, 90, 3, false);
-	if (forwarder_new(&o, &f) < 0)
-		abort();
-	forwarder_set_sink(f, s);
-	fw_pump(f, 10, &p);
-	forwarder_stop(f, timefmt_now_us(CLOCK_MONOTONIC), "end", &p);
-	forwarder_free(f);
+	fw_run_clean(&o, s);
 	fw_records(pacct, 93, 2, true);
 	if (rename(pacct, fw_path("oe/pacct.0")) < 0)
 		abort();

@@ -116,12 +116,7 @@ test_replay_nothing(void)
 	char want[64];
 
 	fw_records(pacct, 250, 3, false);
-	if (forwarder_new(&o, &f) < 0)
-		abort();
-	forwarder_set_sink(f, s);
-	fw_pump(f, 10, &p);
-	forwarder_stop(f, timefmt_now_us(CLOCK_MONOTONIC), "end", &p);
-	forwarder_free(f);
+	fw_run_clean(&o, s);
 	if (state_load(sfd, &st) < 0)
 		abort();
 	st.seq++;
@@ -333,12 +328,7 @@ test_doubt_twice(void)
 	char want[64];
 
 	fw_records(pacct, 700, 2, false);
-	if (forwarder_new(&o, &f) < 0)
-		abort();
-	forwarder_set_sink(f, s);
-	fw_pump(f, 10, &p);
-	forwarder_stop(f, timefmt_now_us(CLOCK_MONOTONIC), "end", &p);
-	forwarder_free(f);
+	fw_run_clean(&o, s);
 	/* Run 1 took seq lost for its forwarder_start and died. */
 	if (state_load(sfd, &st) < 0)
 		abort();
